@@ -1,0 +1,42 @@
+"""Text normalisation shared by parsing, indexing and matching.
+
+Clause text is stored verbatim (only whitespace is normalised); the folded forms here are for
+matching and tokenising, never for display or quotes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
+_SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』]?|$)")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse runs of spaces/tabs (incl. ideographic space) to one space and strip the ends."""
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms to half-width (NFKC) and lower-case, for matching only."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Chinese/English text after 。！？；!?; keeping the delimiters; pieces concatenate to ``text``."""
+    pieces = [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
+    return pieces if pieces else [text]
+
+
+def is_cjk(char: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of letters/ideographs in ``text`` that are CJK (0 for empty text)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if is_cjk(c)) / len(letters)
