@@ -61,6 +61,11 @@ class Clause:
         """Return a JSON-ready dict."""
         return asdict(self)
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """(doc_id, clause_id): unique within a KB version."""
+        return (self.doc_id, self.clause_id)
+
 
 @dataclass(frozen=True)
 class Passage:

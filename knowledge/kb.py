@@ -1,0 +1,119 @@
+"""A loaded, read-only knowledge base version: documents, clauses, passages and both indexes."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from knowledge import store
+from knowledge.dense import DenseIndex, make_client
+from knowledge.embedders import Embedder, load_embedder
+from knowledge.errors import KBNotBuiltError, UnknownClauseError
+from knowledge.lexicon import Lexicon
+from knowledge.models import Clause, Document, Passage
+from knowledge.settings import Settings
+from knowledge.sparse import SparseIndex
+
+
+@dataclass
+class KnowledgeBase:
+    """One published version, immutable once loaded; safe to share between requests."""
+
+    version: int
+    manifest: dict[str, Any]
+    documents: dict[str, Document]
+    clauses: list[Clause]
+    passages: list[Passage]
+    dense: DenseIndex
+    sparse: SparseIndex
+    lexicon: Lexicon
+    passage_vectors: np.ndarray
+    _by_key: dict[tuple[str, str], Clause] = field(default_factory=dict)
+    _passages_of: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    _word_df: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._by_key = {(c.doc_id, c.clause_id): c for c in self.clauses}
+        grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, p in enumerate(self.passages):
+            grouped[(p.doc_id, p.clause_id)].append(i)
+        self._passages_of = dict(grouped)
+        for clause in self.clauses:
+            context = " ".join(self.passages[i].context for i in self._passages_of.get(clause.key, [])[:1])
+            self._word_df.update(set(self.lexicon.words(f"{context} {clause.text}")))
+
+    def clause(self, doc_id: str, clause_id: str) -> Clause:
+        """The clause with this id; raises :class:`UnknownClauseError` when there is none."""
+        try:
+            return self._by_key[(doc_id, clause_id)]
+        except KeyError:
+            raise UnknownClauseError(f"条款不存在 / no such clause: {doc_id} {clause_id}") from None
+
+    def has_clause(self, doc_id: str, clause_id: str) -> bool:
+        """True when the KB holds this clause."""
+        return (doc_id, clause_id) in self._by_key
+
+    def clauses_of(self, doc_id: str) -> list[Clause]:
+        """Clauses of one document in reading order."""
+        return [c for c in self.clauses if c.doc_id == doc_id]
+
+    def passage_indexes(self, clause: Clause) -> list[int]:
+        """Positions (in :attr:`passages`) of the passages cut from ``clause``."""
+        return self._passages_of.get(clause.key, [])
+
+    def breadcrumb(self, clause: Clause) -> list[Clause]:
+        """The clause's ancestors, outermost first."""
+        chain: list[Clause] = []
+        parent = clause.parent_id
+        while parent and (clause.doc_id, parent) in self._by_key:
+            ancestor = self._by_key[(clause.doc_id, parent)]
+            chain.insert(0, ancestor)
+            parent = ancestor.parent_id
+        return chain
+
+    def word_weight(self, word: str) -> float:
+        """How specific a word is in this KB (IDF over clauses); words the KB never uses weigh most."""
+        n = len(self.clauses)
+        return math.log((n + 1) / (self._word_df.get(word, 0) + 0.5))
+
+    def knows_word(self, word: str) -> bool:
+        """True when some clause (or its breadcrumb) uses the canonical word."""
+        return word in self._word_df
+
+
+def load_kb(settings: Settings, version: int | None = None, *, client: Any = None,
+            embedder: Embedder | None = None) -> KnowledgeBase:
+    """Load the published version (or ``version``) from the settings' data dir."""
+    kb_dir = settings.kb_dir
+    wanted = version if version is not None else store.current_version(kb_dir)
+    if wanted is None:
+        raise KBNotBuiltError("知识库尚未构建，请先运行 jingpin ingest / no KB published yet")
+    manifest, documents, clauses, passages = store.read_version(kb_dir, wanted)
+    embedder = embedder or load_embedder(manifest.get("embedder", settings.embedder))
+    if embedder.spec != manifest.get("embedder"):
+        raise KBNotBuiltError(
+            f"知识库版本 {wanted} 用 {manifest.get('embedder')} 构建，当前设置为 {embedder.spec}，请重新构建 / "
+            f"version {wanted} was built with another embedder; rebuild it"
+        )
+    client = client or make_client(settings)
+    dense = DenseIndex(client, store.collection_name(wanted), embedder)
+    if dense.count() != len(passages):
+        raise KBNotBuiltError(f"知识库版本 {wanted} 的向量索引不完整 / vector index of version {wanted} is incomplete")
+    lexicon = Lexicon()
+    sparse = SparseIndex.from_texts([p.indexed_text for p in passages], lexicon)
+    vectors = dense.vectors([p.passage_id for p in passages])
+    return KnowledgeBase(
+        version=wanted,
+        manifest=manifest,
+        documents={d.doc_id: d for d in documents},
+        clauses=clauses,
+        passages=passages,
+        dense=dense,
+        sparse=sparse,
+        lexicon=lexicon,
+        passage_vectors=vectors,
+    )
