@@ -8,12 +8,12 @@ from knowledge.models import SPECIAL_LABELS, Clause, Passage
 
 #: Words that describe what a special part is, so "文号是什么" finds a clause whose text is "…573号".
 SPECIAL_CONTEXT: dict[str, str] = {
-    "title": "标题 文件名称",
+    "title": "标题 文件名称 全称 名称 题目",
     "number": "文号 发文字号",
     "addressees": "主送机关 发给 下发",
-    "preamble": "序言 目的 背景",
+    "preamble": "序言 目的 背景 依据",
     "attachment": "附件",
-    "issuers": "发文机关 印发 联合发文",
+    "issuers": "发文机关 印发 联合发文 落款 署名",
 }
 
 MAX_PASSAGE = 400
@@ -30,7 +30,8 @@ def breadcrumb_text(clause: Clause, ancestors: list[Clause]) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    pieces = [p for p in _SENTENCE_END.split(text.replace("\n", "")) if p.strip()]
+    """Sentences of each paragraph (never across a line break, so each is a substring of ``text``)."""
+    pieces = [p for line in text.split("\n") for p in _SENTENCE_END.split(line) if p.strip()]
     merged: list[str] = []
     for piece in pieces:
         if merged and len(merged[-1]) < 12:

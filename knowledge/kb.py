@@ -30,11 +30,13 @@ class KnowledgeBase:
     passages: list[Passage]
     dense: DenseIndex
     sparse: SparseIndex
+    bigrams: SparseIndex
     lexicon: Lexicon
     passage_vectors: np.ndarray
     _by_key: dict[tuple[str, str], Clause] = field(default_factory=dict)
     _passages_of: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     _word_df: Counter[str] = field(default_factory=Counter)
+    _heading_words: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._by_key = {(c.doc_id, c.clause_id): c for c in self.clauses}
@@ -43,8 +45,12 @@ class KnowledgeBase:
             grouped[(p.doc_id, p.clause_id)].append(i)
         self._passages_of = dict(grouped)
         for clause in self.clauses:
-            context = " ".join(self.passages[i].context for i in self._passages_of.get(clause.key, [])[:1])
+            first = self._passages_of.get(clause.key, [])[:1]
+            context = " ".join(self.passages[i].context for i in first)
             self._word_df.update(set(self.lexicon.words(f"{context} {clause.text}")))
+            # What the clause is about in its own words: heading, or a special part's descriptors.
+            own = context if clause.kind == "special" else f"{context.rsplit('>', 1)[-1]} {clause.heading}"
+            self._heading_words[clause.key] = frozenset(self.lexicon.words(own))
 
     def clause(self, doc_id: str, clause_id: str) -> Clause:
         """The clause with this id; raises :class:`UnknownClauseError` when there is none."""
@@ -75,6 +81,10 @@ class KnowledgeBase:
             parent = ancestor.parent_id
         return chain
 
+    def heading_words(self, clause: Clause) -> frozenset[str]:
+        """Canonical words of the clause's own heading (or, for special parts, what they are called)."""
+        return self._heading_words.get(clause.key, frozenset())
+
     def word_weight(self, word: str) -> float:
         """How specific a word is in this KB (IDF over clauses); words the KB never uses weigh most."""
         n = len(self.clauses)
@@ -104,7 +114,10 @@ def load_kb(settings: Settings, version: int | None = None, *, client: Any = Non
     if dense.count() != len(passages):
         raise KBNotBuiltError(f"知识库版本 {wanted} 的向量索引不完整 / vector index of version {wanted} is incomplete")
     lexicon = Lexicon()
-    sparse = SparseIndex.from_texts([p.indexed_text for p in passages], lexicon)
+    texts = [p.indexed_text for p in passages]
+    # b=0.5: short special parts (title, 附件) should not win on length normalisation alone.
+    sparse = SparseIndex.from_texts(texts, lexicon, b=0.5)
+    bigrams = SparseIndex.bigrams_from_texts(texts, lexicon, b=0.5)
     vectors = dense.vectors([p.passage_id for p in passages])
     return KnowledgeBase(
         version=wanted,
@@ -114,6 +127,7 @@ def load_kb(settings: Settings, version: int | None = None, *, client: Any = Non
         passages=passages,
         dense=dense,
         sparse=sparse,
+        bigrams=bigrams,
         lexicon=lexicon,
         passage_vectors=vectors,
     )

@@ -104,6 +104,19 @@ class Lexicon:
         """Tokens for BM25 indexing: canonical text cut in search mode (overlapping words kept)."""
         return self._clean(self._jieba.lcut_for_search(self.canonicalize(text)))
 
+    def char_bigrams(self, text: str) -> list[str]:
+        """Overlapping character bigrams of the canonical text within runs of CJK/alphanumerics.
+
+        They catch what word segmentation misses (重点选择 vs 重点/选择) and survive typos.
+        """
+        grams: list[str] = []
+        for run in re.findall(r"[\u4e00-\u9fff]+|[a-z0-9%]+", self.canonicalize(text)):
+            if run.isascii():
+                grams.append(run)
+            else:
+                grams.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
+        return grams
+
     def words(self, text: str) -> list[str]:
         """Content words of ``text`` (precise cut of the canonical text, stopwords removed)."""
         return self._clean(self._jieba.lcut(self.canonicalize(text)))

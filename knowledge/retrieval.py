@@ -42,13 +42,28 @@ def _ranks(scores: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
 class HybridRetriever:
     """Dense + BM25 retrieval over one KB version, fused by reciprocal rank at the clause level."""
 
-    def __init__(self, kb: KnowledgeBase, *, rrf_k: int = 20, dense_weight: float = 1.0,
-                 sparse_weight: float = 1.0, candidates: int = 40) -> None:
+    def __init__(self, kb: KnowledgeBase, *, rrf_k: int = 20, dense_weight: float = 0.4,
+                 sparse_weight: float = 1.0, bigram_weight: float = 0.5, heading_weight: float = 1.0,
+                 candidates: int = 40) -> None:
         self.kb = kb
         self.rrf_k = rrf_k
-        self.dense_weight = dense_weight
-        self.sparse_weight = sparse_weight
+        self.weights = {"dense": dense_weight, "sparse": sparse_weight, "bigram": bigram_weight,
+                        "heading": heading_weight}
         self.candidates = candidates
+
+    def _top(self, scores: np.ndarray) -> list[tuple[int, float]]:
+        top = np.argsort(-scores)[: self.candidates]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _heading_scores(self, words: set[str]) -> dict[tuple[str, str], float]:
+        out = {}
+        for clause in self.kb.clauses:
+            if clause.kind != "special":
+                continue  # body headings overlap too loosely; the descriptor of a special part is decisive
+            shared = words & self.kb.heading_words(clause)
+            if shared:
+                out[clause.key] = sum(self.kb.word_weight(w) for w in shared)
+        return out
 
     def retrieve(self, question: str, k: int = 5, *, doc_ids: set[str] | None = None) -> RetrievalResult:
         """The ``k`` clauses that best match ``question``, best first (optionally within ``doc_ids``)."""
@@ -60,25 +75,22 @@ class HybridRetriever:
         index_of = {p.passage_id: i for i, p in enumerate(kb.passages)}
         dense_hits = [(index_of[pid], sim) for pid, sim in kb.dense.search(qvec, self.candidates)
                       if pid in index_of]
-        sparse_all = kb.sparse.scores(tokens)
-        top_sparse = np.argsort(-sparse_all)[: self.candidates]
-        sparse_hits = [(int(i), float(sparse_all[i])) for i in top_sparse if sparse_all[i] > 0]
+        sparse_hits = self._top(kb.sparse.scores(tokens))
+        bigram_hits = self._top(kb.bigrams.scores(kb.lexicon.char_bigrams(query_text)))
 
-        dense_best = _best_per_clause(kb, dense_hits)
-        sparse_best = _best_per_clause(kb, sparse_hits)
-        if doc_ids is not None:
-            dense_best = {key: s for key, s in dense_best.items() if key[0] in doc_ids}
-            sparse_best = {key: s for key, s in sparse_best.items() if key[0] in doc_ids}
-        dense_rank, sparse_rank = _ranks(dense_best), _ranks(sparse_best)
-
+        channels = {
+            "dense": _best_per_clause(kb, dense_hits),
+            "sparse": _best_per_clause(kb, sparse_hits),
+            "bigram": _best_per_clause(kb, bigram_hits),
+            "heading": self._heading_scores(set(kb.lexicon.words(query_text))),
+        }
         fused: dict[tuple[str, str], float] = {}
-        for key in set(dense_rank) | set(sparse_rank):
-            score = 0.0
-            if key in dense_rank:
-                score += self.dense_weight / (self.rrf_k + dense_rank[key])
-            if key in sparse_rank:
-                score += self.sparse_weight / (self.rrf_k + sparse_rank[key])
-            fused[key] = score
+        for name, best in channels.items():
+            if doc_ids is not None:
+                best = {key: s for key, s in best.items() if key[0] in doc_ids}
+            for key, rank in _ranks(best).items():
+                fused[key] = fused.get(key, 0.0) + self.weights[name] / (self.rrf_k + rank)
+        dense_best, sparse_best = channels["dense"], channels["sparse"]
         ordered = sorted(fused, key=lambda key: fused[key], reverse=True)[:k]
         clauses = [
             ScoredClause(
