@@ -30,15 +30,17 @@ def breadcrumb_text(clause: Clause, ancestors: list[Clause]) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences of each paragraph (never across a line break, so each is a substring of ``text``)."""
-    pieces = [p for line in text.split("\n") for p in _SENTENCE_END.split(line) if p.strip()]
-    merged: list[str] = []
-    for piece in pieces:
-        if merged and len(merged[-1]) < 12:
-            merged[-1] += piece
-        else:
-            merged.append(piece)
-    return merged
+    """Sentences of each paragraph; very short ones join the next. Each is a substring of ``text``."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        merged: list[str] = []
+        for piece in (p for p in _SENTENCE_END.split(line) if p.strip()):
+            if merged and len(merged[-1]) < 12:
+                merged[-1] += piece
+            else:
+                merged.append(piece)
+        out.extend(merged)
+    return out
 
 
 def _windows(sentences: list[str], limit: int) -> list[str]:

@@ -47,7 +47,9 @@ class KnowledgeBase:
         for clause in self.clauses:
             first = self._passages_of.get(clause.key, [])[:1]
             context = " ".join(self.passages[i].context for i in first)
-            self._word_df.update(set(self.lexicon.words(f"{context} {clause.text}")))
+            # Search-mode tokens include sub-words (精品 of 浙江制造精品), so a question's word is known
+            # whether or not the segmenter kept the longer term together.
+            self._word_df.update(set(self.lexicon.index_tokens(f"{context} {clause.text}")))
             # What the clause is about in its own words: heading, or a special part's descriptors.
             own = context if clause.kind == "special" else f"{context.rsplit('>', 1)[-1]} {clause.heading}"
             self._heading_words[clause.key] = frozenset(self.lexicon.words(own))
