@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from knowledge.kb import KnowledgeBase
 
@@ -29,8 +31,10 @@ OTHER_REGIONS = (
     "sichuan", "hubei", "hunan", "henan", "shenzhen",
 )
 
+_QUESTION_WORD = re.compile(r"[哪怎吗呢啥]|什么|多少|几[个项条种类方年次]")
+
 #: Below this share of the question's weighted meaning, the KB does not cover the question.
-MIN_COVERAGE = 0.38
+MIN_COVERAGE = 0.15
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,16 @@ class ScopeVerdict:
 
     in_scope: bool
     coverage: float
-    reason: str  # "ok" | "injection" | "other_region" | "uncovered" | "empty"
+    reason: str  # "ok" | "injection" | "other_region" | "uncovered_topic" | "uncovered" | "empty"
     unknown_words: tuple[str, ...] = ()
+
+
+@cache
+def uncovered_topics() -> frozenset[str]:
+    """Subjects a policy question may stray into (taxes, land, weather …), from the package data."""
+    text = (resources.files("knowledge") / "data" / "uncovered_topics.txt").read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return frozenset(w.lower() for ln in lines for w in ln.split())
 
 
 def is_injection(question: str) -> bool:
@@ -61,13 +73,23 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
     unknown_english: list[str] = []
     if lexicon.is_english(question):
         _, unknown_english = lexicon.translate_english(question)
+        unknown_english = [w for w in unknown_english if not kb.knows_word(w)]  # OEM is in the text
         words = [w for w in words if not re.fullmatch(r"[a-z0-9'&\-]+", w)]  # English words judged via glossary
+    words = [w for w in words if not _QUESTION_WORD.search(w)]  # 哪些方面, 怎么样: the ask, not the topic
     if not words and not unknown_english:
         return ScopeVerdict(False, 0.0, "empty")
+    topics = uncovered_topics()
+    foreign = [w for w in [*words, *unknown_english] if w in topics and not kb.knows_word(w)]
+    if foreign:
+        return ScopeVerdict(False, 0.0, "uncovered_topic", tuple(foreign))
     ceiling = kb.word_weight("\x00")  # weight of a word the KB never uses
     known = sum(kb.word_weight(w) for w in words if kb.knows_word(w))
-    unknown = [w for w in words if not kb.knows_word(w)] + unknown_english
-    total = known + ceiling * len(unknown)
+    unknown = [w for w in words if not kb.knows_word(w)]
+    # An unknown everyday word (厂, 便宜) says little about the topic; an unknown rare one (税率) a lot.
+    unknown_weight = sum(ceiling * max(0.15, lexicon.general_rarity(w)) for w in unknown)
+    unknown_weight += ceiling * 0.6 * len(unknown_english)
+    unknown += unknown_english
+    total = known + unknown_weight
     coverage = known / total if total else 0.0
     if coverage < MIN_COVERAGE:
         return ScopeVerdict(False, coverage, "uncovered", tuple(unknown))

@@ -6,6 +6,7 @@ The word lists are data files in ``knowledge/data`` so staff can extend them wit
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,6 +38,7 @@ class Lexicon:
     @cached_property
     def _jieba(self) -> jieba.Tokenizer:
         tok = jieba.Tokenizer()
+        tok.initialize()
         path = self.userdict_path or Path(str(_DATA / "userdict.txt"))
         tok.load_userdict(str(path))
         return tok
@@ -103,6 +105,15 @@ class Lexicon:
     def index_tokens(self, text: str) -> list[str]:
         """Tokens for BM25 indexing: canonical text cut in search mode (overlapping words kept)."""
         return self._clean(self._jieba.lcut_for_search(self.canonicalize(text)))
+
+    def general_rarity(self, word: str) -> float:
+        """How rare ``word`` is in general Chinese (0 = everyday word … 1 = rare or unseen), from the
+        word frequencies of jieba's dictionary. Lets a check tell 厂/进/便宜 apart from 增值税/天气预报."""
+        freq = self._jieba.FREQ.get(word, 0)
+        if freq <= 0:
+            return 1.0
+        rarity = math.log(self._jieba.total / freq)
+        return min(1.0, max(0.0, (rarity - 8.0) / 5.0))
 
     def char_bigrams(self, text: str) -> list[str]:
         """Overlapping character bigrams of the canonical text within runs of CJK/alphanumerics.

@@ -1,0 +1,137 @@
+"""The extractive answer composer: scope → intent → retrieve → quote → verify → phrase.
+
+Every factual sentence of an answer is a verbatim quote of a cited clause; what connects them
+(conclusion words, headings such as 依据) is template text. Nothing is generated.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.intent import Intent, classify_intent
+from bot.phrasing import conclusion, out_of_scope_answer, render_answer
+from bot.quotes import select_quote
+from bot.scope import assess_scope
+from bot.verify import verify_citations
+from knowledge.kb import KnowledgeBase
+from knowledge.models import Citation, ScoredClause
+from knowledge.retrieval import HybridRetriever
+
+MAX_CITATIONS = 3
+SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
+
+
+@dataclass
+class Answer:
+    """An answer in the shape of the public contract (``POST /v1/ask``)."""
+
+    answer: str
+    intent: Intent
+    grounded: bool
+    citations: list[Citation]
+    kb_version: int
+    timings_ms: dict[str, float]
+    products: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON body of the API response (same for ``jingpin ask --json``)."""
+        return {
+            "answer": self.answer,
+            "intent": self.intent,
+            "grounded": self.grounded,
+            "citations": [c.to_dict() for c in self.citations],
+            "products": self.products,
+            "verdicts": self.verdicts,
+            "kb_version": self.kb_version,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
+
+
+def _is_heading_only(hit: ScoredClause) -> bool:
+    return hit.clause.kind != "special" and hit.clause.text == hit.clause.heading
+
+
+class AnswerComposer:
+    """Answers questions from one KB version; stateless, safe to share across requests."""
+
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None) -> None:
+        self.kb = kb
+        self.retriever = retriever or HybridRetriever(kb)
+
+    def _chosen(self, hits: list[ScoredClause]) -> list[ScoredClause]:
+        if not hits:
+            return []
+        best = hits[0]
+        chosen = [best]
+        for hit in hits[1:]:
+            if len(chosen) >= MAX_CITATIONS or hit.score < SECONDARY_RATIO * best.score:
+                break
+            # A further clause must match the question's words too, not only its general topic.
+            if not _is_heading_only(hit) and hit.sparse >= 0.5 * best.sparse:
+                chosen.append(hit)
+        return chosen
+
+    def _citation(self, hit: ScoredClause, words: list[str], query_vector: Any) -> Citation:
+        clause = hit.clause
+        document = self.kb.documents[clause.doc_id]
+        return Citation(
+            doc_id=clause.doc_id,
+            doc_title=document.title,
+            doc_number=document.doc_number,
+            clause_id=clause.clause_id,
+            label=clause.label,
+            quote=select_quote(self.kb, clause, words, query_vector),
+            text=clause.text,
+        )
+
+    def _outline(self, citation: Citation) -> list[str]:
+        """For a bare heading (e.g. 三 保障措施), the headings of the parts under it: what it comprises."""
+        clause = self.kb.clause(citation.doc_id, citation.clause_id)
+        if clause.kind == "special" or clause.text != clause.heading:
+            return []
+        children = [c for c in self.kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
+        return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
+
+    def ask(self, question: str) -> Answer:
+        """Answer ``question`` (already validated: 1–2000 characters of text)."""
+        started = time.perf_counter()
+        kb = self.kb
+        english = kb.lexicon.is_english(question)
+        scope = assess_scope(kb, question)
+        if not scope.in_scope:
+            total = (time.perf_counter() - started) * 1000
+            return Answer(out_of_scope_answer(kb, english), "out_of_scope", False, [], kb.version,
+                          {"retrieve": 0.0, "compose": total, "total": total})
+
+        t0 = time.perf_counter()
+        result = self.retriever.retrieve(question, k=5)
+        t1 = time.perf_counter()
+        words = kb.lexicon.words(result.query_text)
+        candidates = [self._citation(hit, words, result.query_vector) for hit in self._chosen(result.clauses)]
+        retrieved = {hit.clause.key for hit in result.clauses}
+        citations, _dropped = verify_citations(kb, candidates, retrieved)
+        if not citations:
+            total = (time.perf_counter() - started) * 1000
+            return Answer(out_of_scope_answer(kb, english), "out_of_scope", False, [], kb.version,
+                          {"retrieve": (t1 - t0) * 1000, "compose": total - (t1 - t0) * 1000, "total": total})
+        intent = classify_intent(result.query_text)
+        lead = conclusion(question, citations[0].quote, english)
+        headings = [kb.clause(c.doc_id, c.clause_id).heading for c in citations]
+        outline = self._outline(citations[0])
+        text = render_answer(lead, citations, headings, english, outline=outline)
+        finished = time.perf_counter()
+        return Answer(
+            answer=text,
+            intent=intent,
+            grounded=True,
+            citations=citations,
+            kb_version=kb.version,
+            timings_ms={
+                "retrieve": (t1 - t0) * 1000,
+                "compose": (finished - t1) * 1000,
+                "total": (finished - started) * 1000,
+            },
+        )
