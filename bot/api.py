@@ -1,0 +1,96 @@
+"""HTTP API (FastAPI): /healthz, /v1/ask, /v1/documents, /v1/clauses. OpenAPI at /docs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
+from bot.services import Services
+from knowledge.errors import KnowledgeError, UnknownClauseError
+
+log = logging.getLogger(__name__)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        msg = str(error.get("msg", ""))
+        if msg.startswith("Value error, "):
+            return msg.removeprefix("Value error, ")
+        if "question" in loc:
+            if error.get("type") == "missing":
+                return "缺少问题字段 question / the field 'question' is required"
+            return "问题必须是文字 / the question must be a string"
+        if error.get("type") == "json_invalid":
+            return "请求体不是合法的 JSON / the request body is not valid JSON"
+    return "请求格式不正确 / invalid request"
+
+
+def create_app(services: Services) -> FastAPI:
+    """The FastAPI app over already-built services."""
+    app = FastAPI(
+        title="jingpin 浙江制造精品政策问答",
+        version="0.1.0",
+        description="Grounded answers about 浙经信技术〔2013〕573号 and its 《目录》, every statement cited.",
+    )
+
+    def get_services() -> Services:
+        return services
+
+    ServicesDep = Annotated[Services, Depends(get_services)]
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors: list[dict[str, Any]] = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")} for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": _validation_message(exc), "errors": errors})
+
+    @app.exception_handler(UnknownClauseError)
+    async def on_unknown_clause(_: Request, exc: UnknownClauseError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(KnowledgeError)
+    async def on_knowledge_error(_: Request, exc: KnowledgeError) -> JSONResponse:
+        log.error("knowledge base unavailable: %s", exc)
+        return JSONResponse(status_code=503, content={"detail": "知识库暂不可用 / knowledge base unavailable"})
+
+    @app.get("/healthz", response_model=Health)
+    def healthz(svc: ServicesDep) -> Health:
+        """Liveness plus the KB version being served."""
+        return Health(status="ok", kb_version=svc.kb().version)
+
+    @app.post("/v1/ask", response_model=AskResponse)
+    def ask(body: AskRequest, svc: ServicesDep) -> dict[str, Any]:
+        """Answer a question with clause citations (or say the KB does not cover it)."""
+        return svc.composer().ask(body.question).to_dict()
+
+    @app.get("/v1/documents", response_model=list[DocumentPublic])
+    def documents(svc: ServicesDep) -> list[DocumentPublic]:
+        """The policy documents in the served KB version."""
+        kb = svc.kb()
+        return [
+            DocumentPublic(doc_id=d.doc_id, title=d.title, doc_number=d.doc_number, issuers=list(d.issuers),
+                           issued_on=d.issued_on, status=d.status, clauses=len(kb.clauses_of(d.doc_id)))
+            for d in kb.documents.values()
+        ]
+
+    @app.get("/v1/clauses/{doc_id}/{clause_id}", response_model=ClausePublic)
+    def clause(doc_id: str, clause_id: str, svc: ServicesDep) -> ClausePublic:
+        """One clause, verbatim (404 when the document or clause is unknown)."""
+        kb = svc.kb()
+        # Accept the label form too: 三（二）2 and 三(二)2 name the same clause.
+        wanted = clause_id.replace("（", "(").replace("）", ")")
+        c = kb.clause(doc_id, wanted)
+        document = kb.documents[doc_id]
+        children = [x.clause_id for x in kb.clauses_of(doc_id) if x.parent_id == c.clause_id]
+        return ClausePublic(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
+                            clause_id=c.clause_id, label=c.label, heading=c.heading, text=c.text,
+                            parent_id=c.parent_id, children=children, kb_version=kb.version)
+
+    return app

@@ -1,0 +1,93 @@
+"""Request and response bodies of the HTTP API (the public contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+
+MAX_QUESTION = 2000
+
+
+class AskRequest(BaseModel):
+    """``POST /v1/ask`` body."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    question: StrictStr = Field(description="1–2000 characters after trimming")
+    session_id: StrictStr | None = None
+    profile: dict[str, Any] | None = None
+    as_of: dt.date | None = None
+
+    @field_validator("question")
+    @classmethod
+    def _question_length(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("问题不能为空 / the question must not be empty")
+        if len(value) > MAX_QUESTION:
+            raise ValueError(
+                f"问题过长（{len(value)} 字），最多 {MAX_QUESTION} 字 / "
+                f"the question is too long ({len(value)} characters, at most {MAX_QUESTION})"
+            )
+        return value
+
+
+class CitationPublic(BaseModel):
+    """A cited clause with the verbatim quote that supports the answer."""
+
+    doc_id: str
+    doc_title: str
+    doc_number: str
+    clause_id: str
+    label: str
+    quote: str
+    text: str
+
+
+class AskResponse(BaseModel):
+    """``POST /v1/ask`` response."""
+
+    answer: str
+    intent: Literal["eligibility", "incentive", "procurement", "catalog", "general", "out_of_scope"]
+    grounded: bool
+    citations: list[CitationPublic]
+    products: list[dict[str, Any]]
+    verdicts: list[dict[str, Any]]
+    kb_version: int
+    timings_ms: dict[str, float]
+
+
+class DocumentPublic(BaseModel):
+    """A policy document in the KB."""
+
+    doc_id: str
+    title: str
+    doc_number: str
+    issuers: list[str]
+    issued_on: str | None
+    status: str
+    clauses: int
+
+
+class ClausePublic(BaseModel):
+    """One clause, verbatim, with where it sits in its document."""
+
+    doc_id: str
+    doc_title: str
+    doc_number: str
+    clause_id: str
+    label: str
+    heading: str
+    text: str
+    parent_id: str | None
+    children: list[str]
+    kb_version: int
+
+
+class Health(BaseModel):
+    """``GET /healthz``."""
+
+    status: Literal["ok"]
+    kb_version: int

@@ -1,0 +1,57 @@
+"""The one place that builds jingpin's services; channels (API, CLI) receive them from here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.composer import AnswerComposer
+from ingest.builder import ensure_kb
+from knowledge import store
+from knowledge.dense import make_client
+from knowledge.embedders import Embedder, load_embedder
+from knowledge.kb import KnowledgeBase, load_kb
+from knowledge.settings import Settings
+
+
+@dataclass
+class Services:
+    """Settings, the Chroma client, the embedder and the composer of the published KB version.
+
+    When staff publish a new version, the next request picks it up; requests already running
+    finish on the version they started with (each holds its own composer reference).
+    """
+
+    settings: Settings
+    client: Any
+    embedder: Embedder
+    _composer: AnswerComposer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def composer(self) -> AnswerComposer:
+        """The composer over the currently published KB version (reloaded after a publish)."""
+        published = store.current_version(self.settings.kb_dir)
+        current = self._composer
+        if current is not None and current.kb.version == published:
+            return current
+        with self._lock:
+            if self._composer is None or self._composer.kb.version != published:
+                kb = load_kb(self.settings, client=self.client, embedder=self.embedder)
+                self._composer = AnswerComposer(kb)
+            return self._composer
+
+    def kb(self) -> KnowledgeBase:
+        """The published KB version."""
+        return self.composer().kb
+
+
+def build_services(settings: Settings, *, build_if_missing: bool = True) -> Services:
+    """Open the store and embedder; build the KB from the bundled data when none is published."""
+    embedder = load_embedder(settings.embedder)
+    client = make_client(settings)
+    if build_if_missing:
+        ensure_kb(settings, embedder=embedder, client=client)
+    services = Services(settings=settings, client=client, embedder=embedder)
+    services.composer()  # load now, so the first question is not the slow one
+    return services
