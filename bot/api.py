@@ -31,6 +31,15 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "请求格式不正确 / invalid request"
 
 
+def get_services(request: Request) -> Services:
+    """The services the app was created with."""
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
 def create_app(services: Services) -> FastAPI:
     """The FastAPI app over already-built services."""
     app = FastAPI(
@@ -39,10 +48,7 @@ def create_app(services: Services) -> FastAPI:
         description="Grounded answers about 浙经信技术〔2013〕573号 and its 《目录》, every statement cited.",
     )
 
-    def get_services() -> Services:
-        return services
-
-    ServicesDep = Annotated[Services, Depends(get_services)]
+    app.state.services = services
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

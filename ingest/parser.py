@@ -129,7 +129,9 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
 
     # Header: everything before the first numbered marker, split into number/title/addressees/preamble.
     first_marker = next((i for i in range(body_end) if find_marker(lines[i])), body_end)
-    number_line, title_lines, addressees, preamble = "", [], "", []
+    number_line, addressees = "", ""
+    title_lines: list[str] = []
+    preamble: list[str] = []
     stage = "title"
     for i in range(first_marker):
         line = lines[i]

@@ -78,9 +78,7 @@ class SentenceTransformerEmbedder:
         except Exception as exc:
             raise EmbedderError(f"无法加载向量模型 {path} / cannot load model {path}: {exc}") from exc
         self.spec = f"st:{path}"
-        getter = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = getter()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
 

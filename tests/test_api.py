@@ -1,0 +1,118 @@
+"""The HTTP API through a real uvicorn server on 127.0.0.1, and the CLI against the same data."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.api import create_app
+from bot.services import Services
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(services: Services) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started:
+        if time.time() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _without_timings(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != "timings_ms"}
+
+
+def test_health_reports_the_kb_version(base_url: str, services: Services) -> None:
+    assert httpx.get(f"{base_url}/healthz").json() == {"status": "ok", "kb_version": services.kb().version}
+
+
+def test_ask_returns_the_contract(base_url: str) -> None:
+    r = httpx.post(f"{base_url}/v1/ask", json={"question": "我们的产品进了《目录》，没有以往业绩能参加工程投标吗？"})
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"answer", "intent", "grounded", "citations", "products", "verdicts", "kb_version", "timings_ms"}
+    assert body["grounded"] is True and body["intent"] == "procurement"
+    assert set(body["timings_ms"]) == {"retrieve", "compose", "total"}
+    first = body["citations"][0]
+    assert set(first) == {"doc_id", "doc_title", "doc_number", "clause_id", "label", "quote", "text"}
+    assert first["clause_id"] == "三(二)2" and first["quote"] in first["text"]
+
+
+def test_out_of_scope_over_http(base_url: str) -> None:
+    body = httpx.post(f"{base_url}/v1/ask", json={"question": "明天宁波会下雨吗？"}).json()
+    assert body["grounded"] is False and body["citations"] == [] and body["intent"] == "out_of_scope"
+    assert "本知识库未收录" in body["answer"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "fragment"),
+    [
+        ({"question": "   "}, "问题不能为空"),
+        ({"question": "问" * 2001}, "问题过长"),
+        ({"question": 42}, "问题必须是文字"),
+        ({}, "缺少问题字段"),
+        ({"question": "文号是什么", "as_of": "not-a-date"}, "请求格式不正确"),
+    ],
+)
+def test_bad_input_is_a_clear_422(base_url: str, payload: dict[str, Any], fragment: str) -> None:
+    r = httpx.post(f"{base_url}/v1/ask", json=payload)
+    assert r.status_code == 422
+    assert fragment in r.json()["detail"] and "/" in r.json()["detail"]  # Chinese / English
+
+
+def test_invalid_json_is_422(base_url: str) -> None:
+    r = httpx.post(f"{base_url}/v1/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "JSON" in r.json()["detail"]
+
+
+def test_documents_and_clauses(base_url: str) -> None:
+    docs = httpx.get(f"{base_url}/v1/documents").json()
+    assert [d["doc_number"] for d in docs] == ["浙经信技术〔2013〕573号"]
+    doc_id = docs[0]["doc_id"]
+    clause = httpx.get(f"{base_url}/v1/clauses/{doc_id}/三(二)").json()
+    assert clause["children"] == [f"三(二){i}" for i in range(1, 8)]
+    by_label = httpx.get(f"{base_url}/v1/clauses/{doc_id}/三（二）4").json()
+    assert by_label["clause_id"] == "三(二)4" and "展位费资助" in by_label["text"]
+    assert httpx.get(f"{base_url}/v1/clauses/{doc_id}/九(九)").status_code == 404
+    assert httpx.get(f"{base_url}/v1/clauses/nope/一").status_code == 404
+    assert httpx.get(f"{base_url}/docs").status_code == 200
+
+
+def test_cli_json_equals_api_json(base_url: str, services: Services) -> None:
+    question = "参加省级政府组织的展会，展位费有资助吗？"
+    api = httpx.post(f"{base_url}/v1/ask", json={"question": question}).json()
+    env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", question, "--json"], env=env,
+                         capture_output=True, text=True, check=True, timeout=120)
+    assert _without_timings(json.loads(out.stdout)) == _without_timings(api)
+
+
+def test_cli_rejects_empty_question(services: Services) -> None:
+    env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "  "], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 2 and "问题不能为空" in out.stderr
