@@ -70,18 +70,19 @@ def select_quote(kb: KnowledgeBase, clause: Clause, question_words: list[str], q
 
 def _narrow(text: str, start: int, end: int, weights: dict[str, float], kb: KnowledgeBase) -> tuple[int, int]:
     """Within one long sentence, the run of comma-separated parts (≤ MAX_QUOTE/1.5) matching most words."""
-    cuts = [start] + [i + 1 for i in range(start, end) if text[i] in "，,、："] + [end]
-    cuts = sorted(set(cuts))
-    best, best_span = -1.0, (start, min(end, start + MAX_QUOTE))
+    cuts = sorted({start, end, *(i + 1 for i in range(start, end) if text[i] in "，,、：")})
+    pieces = [set(kb.lexicon.index_tokens(text[a:b])) for a, b in zip(cuts, cuts[1:], strict=False)]
+    best, best_span = 0.0, (start, start)
     limit = int(MAX_QUOTE / 1.5)
-    for a in range(len(cuts) - 1):
-        for b in range(a + 1, len(cuts)):
-            if cuts[b] - cuts[a] > limit:
+    for a in range(len(pieces)):
+        tokens: set[str] = set()
+        for b in range(a, len(pieces)):
+            if cuts[b + 1] - cuts[a] > limit:
                 break
-            tokens = set(kb.lexicon.index_tokens(text[cuts[a] : cuts[b]]))
-            score = sum(w for word, w in weights.items() if word in tokens) - 0.001 * (cuts[b] - cuts[a])
+            tokens |= pieces[b]
+            score = sum(w for word, w in weights.items() if word in tokens) - 0.001 * (cuts[b + 1] - cuts[a])
             if score > best:
-                best, best_span = score, (cuts[a], cuts[b])
+                best, best_span = score, (cuts[a], cuts[b + 1])
     if best <= 0:  # nothing specific matched: the sentence's opening says what it is about
         fitting = [c for c in cuts if c - start <= limit]
         return start, max(fitting[1:], default=min(end, start + limit))

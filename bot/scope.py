@@ -66,8 +66,7 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
         return ScopeVerdict(False, 0.0, "injection")
     lexicon = kb.lexicon
     folded = lexicon.canonicalize(question)
-    corpus_text = " ".join(c.text for c in kb.clauses)
-    if any(region in folded and region not in corpus_text for region in OTHER_REGIONS):
+    if any(region in folded and region not in kb.corpus_text for region in OTHER_REGIONS):
         return ScopeVerdict(False, 0.0, "other_region")
     words = lexicon.words(lexicon.query_text(question))
     unknown_english: list[str] = []

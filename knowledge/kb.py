@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,16 @@ class KnowledgeBase:
             # What the clause is about in its own words: heading, or a special part's descriptors.
             own = context if clause.kind == "special" else f"{context.rsplit('>', 1)[-1]} {clause.heading}"
             self._heading_words[clause.key] = frozenset(self.lexicon.words(own))
+
+    @cached_property
+    def passage_positions(self) -> dict[str, int]:
+        """Position in :attr:`passages` of each passage id."""
+        return {p.passage_id: i for i, p in enumerate(self.passages)}
+
+    @cached_property
+    def corpus_text(self) -> str:
+        """All clause texts joined: for "does the KB mention X at all" checks."""
+        return "\n".join(c.text for c in self.clauses)
 
     def clause(self, doc_id: str, clause_id: str) -> Clause:
         """The clause with this id; raises :class:`UnknownClauseError` when there is none."""

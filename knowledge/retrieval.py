@@ -72,7 +72,7 @@ class HybridRetriever:
         tokens = kb.lexicon.query_tokens(question)
         qvec = kb.dense.embedder.embed_queries([query_text])[0]
 
-        index_of = {p.passage_id: i for i, p in enumerate(kb.passages)}
+        index_of = kb.passage_positions
         dense_hits = [(index_of[pid], sim) for pid, sim in kb.dense.search(qvec, self.candidates)
                       if pid in index_of]
         sparse_hits = self._top(kb.sparse.scores(tokens))
