@@ -42,7 +42,7 @@ def _ranks(scores: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
 class HybridRetriever:
     """Dense + BM25 retrieval over one KB version, fused by reciprocal rank at the clause level."""
 
-    def __init__(self, kb: KnowledgeBase, *, rrf_k: int = 20, dense_weight: float = 0.4,
+    def __init__(self, kb: KnowledgeBase, *, rrf_k: int = 20, dense_weight: float = 0.3,
                  sparse_weight: float = 1.0, bigram_weight: float = 0.5, heading_weight: float = 1.0,
                  candidates: int = 40) -> None:
         self.kb = kb
@@ -68,7 +68,12 @@ class HybridRetriever:
     def retrieve(self, question: str, k: int = 5, *, doc_ids: set[str] | None = None) -> RetrievalResult:
         """The ``k`` clauses that best match ``question``, best first (optionally within ``doc_ids``)."""
         kb = self.kb
+        original = question
         query_text = kb.lexicon.query_text(question)
+        fixes = [fix for w in kb.lexicon.words(query_text) if (fix := kb.correct(w))]
+        if fixes:  # a mistyped policy term (认定放案) also searches for the term it resembles
+            question = f"{question} {' '.join(fixes)}"
+            query_text = f"{query_text} {' '.join(fixes)}"
         tokens = kb.lexicon.query_tokens(question)
         qvec = kb.dense.embedder.embed_queries([query_text])[0]
 
@@ -103,7 +108,7 @@ class HybridRetriever:
             for key in ordered
         ]
         return RetrievalResult(
-            question=question,
+            question=original,
             query_text=query_text,
             query_tokens=tokens,
             query_vector=qvec,
