@@ -82,7 +82,6 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
     if foreign:
         return ScopeVerdict(False, 0.0, "uncovered_topic", tuple(foreign))
     ceiling = kb.word_weight("\x00")  # weight of a word the KB never uses
-    words = [kb.correct(w) or w for w in words]  # one mistyped character does not make a word unknown
     known = sum(kb.word_weight(w) for w in words if kb.knows_word(w))
     unknown = [w for w in words if not kb.knows_word(w)]
     # An unknown everyday word (厂, 便宜) says little about the topic; an unknown rare one (税率) a lot.

@@ -61,24 +61,6 @@ class KnowledgeBase:
         return {p.passage_id: i for i, p in enumerate(self.passages)}
 
     @cached_property
-    def _one_off(self) -> dict[str, set[str]]:
-        index: dict[str, set[str]] = defaultdict(set)
-        for word in self._word_df:
-            if 3 <= len(word) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
-                for i in range(len(word)):
-                    index[f"{word[:i]}?{word[i + 1:]}"].add(word)
-        return dict(index)
-
-    def correct(self, word: str) -> str | None:
-        """The KB word that ``word`` is one mistyped character away from (首购首永 → 首购首用), if exactly one is."""
-        if self.knows_word(word) or not 3 <= len(word) <= 4:  # two-character guesses are too often wrong
-            return None
-        candidates: set[str] = set()
-        for i in range(len(word)):
-            candidates |= self._one_off.get(f"{word[:i]}?{word[i + 1:]}", set())
-        return candidates.pop() if len(candidates) == 1 else None
-
-    @cached_property
     def corpus_text(self) -> str:
         """All clause texts joined: for "does the KB mention X at all" checks."""
         return "\n".join(c.text for c in self.clauses)

@@ -68,12 +68,7 @@ class HybridRetriever:
     def retrieve(self, question: str, k: int = 5, *, doc_ids: set[str] | None = None) -> RetrievalResult:
         """The ``k`` clauses that best match ``question``, best first (optionally within ``doc_ids``)."""
         kb = self.kb
-        original = question
         query_text = kb.lexicon.query_text(question)
-        fixes = [fix for w in kb.lexicon.words(query_text) if (fix := kb.correct(w))]
-        if fixes:  # a mistyped policy term (认定放案) also searches for the term it resembles
-            question = f"{question} {' '.join(fixes)}"
-            query_text = f"{query_text} {' '.join(fixes)}"
         tokens = kb.lexicon.query_tokens(question)
         qvec = kb.dense.embedder.embed_queries([query_text])[0]
 
@@ -108,7 +103,7 @@ class HybridRetriever:
             for key in ordered
         ]
         return RetrievalResult(
-            question=original,
+            question=question,
             query_text=query_text,
             query_tokens=tokens,
             query_vector=qvec,
