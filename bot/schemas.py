@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
+from knowledge.models import Citation
+
 MAX_QUESTION = 2000
 
 
@@ -34,25 +36,13 @@ class AskRequest(BaseModel):
         return value
 
 
-class CitationPublic(BaseModel):
-    """A cited clause with the verbatim quote that supports the answer."""
-
-    doc_id: str
-    doc_title: str
-    doc_number: str
-    clause_id: str
-    label: str
-    quote: str
-    text: str
-
-
 class AskResponse(BaseModel):
     """``POST /v1/ask`` response."""
 
     answer: str
     intent: Literal["eligibility", "incentive", "procurement", "catalog", "general", "out_of_scope"]
     grounded: bool
-    citations: list[CitationPublic]
+    citations: list[Citation]  # the knowledge-side record is the public shape
     products: list[dict[str, Any]]
     verdicts: list[dict[str, Any]]
     kb_version: int
