@@ -1,4 +1,4 @@
-"""HTTP API (FastAPI): /healthz, /v1/ask, /v1/documents, /v1/clauses. OpenAPI at /docs."""
+"""HTTP API (FastAPI): /healthz, /v1/ask, /v1/documents, /v1/clauses, /v1/catalog/…. OpenAPI at /docs."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from bot.api_catalog import router as catalog_router
 from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
 from bot.services import Services
-from knowledge.errors import KnowledgeError, UnknownClauseError
+from knowledge.errors import KnowledgeError, UnknownClauseError, UnknownProductError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,8 @@ def _validation_message(exc: RequestValidationError) -> str:
             return "问题必须是文字 / the question must be a string"
         if error.get("type") == "json_invalid":
             return "请求体不是合法的 JSON / the request body is not valid JSON"
+        if loc and loc[0] in ("query", "path"):
+            return f"参数 {loc[-1]} 无效：{msg} / invalid parameter {loc[-1]}: {msg}"
     return "请求格式不正确 / invalid request"
 
 
@@ -61,6 +64,10 @@ def create_app(services: Services) -> FastAPI:
     async def on_unknown_clause(_: Request, exc: UnknownClauseError) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": str(exc)})
 
+    @app.exception_handler(UnknownProductError)
+    async def on_unknown_product(_: Request, exc: UnknownProductError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
     @app.exception_handler(KnowledgeError)
     async def on_knowledge_error(_: Request, exc: KnowledgeError) -> JSONResponse:
         log.error("knowledge base unavailable: %s", exc)
@@ -69,7 +76,9 @@ def create_app(services: Services) -> FastAPI:
     @app.get("/healthz", response_model=Health)
     def healthz(svc: ServicesDep) -> Health:
         """Liveness plus the KB version being served."""
-        return Health(status="ok", kb_version=svc.kb().version)
+        index = svc.catalog.index()
+        return Health(status="ok", kb_version=svc.kb().version, catalog_revision=index.revision,
+                      catalog_products=len(index))
 
     @app.post("/v1/ask", response_model=AskResponse)
     def ask(body: AskRequest, svc: ServicesDep) -> dict[str, Any]:
@@ -99,4 +108,5 @@ def create_app(services: Services) -> FastAPI:
                             clause_id=c.clause_id, label=c.label, heading=c.heading, text=c.text,
                             parent_id=c.parent_id, children=children, kb_version=kb.version)
 
+    app.include_router(catalog_router)
     return app

@@ -1,4 +1,4 @@
-"""Command line: ``jingpin serve | ask | ingest | eval`` — a thin layer over the same services."""
+"""Command line: ``jingpin serve | ask | ingest | catalog | eval`` — a thin layer over the same services."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli_catalog import add_catalog_commands
 from bot.schemas import AskRequest
 from ingest.errors import IngestError
 from knowledge.errors import KnowledgeError
@@ -105,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--replace", action="store_true", help="新版本只包含这些文件")
     ingest.set_defaults(func=cmd_ingest)
+
+    add_catalog_commands(sub, _settings)
 
     evaluate = sub.add_parser("eval", help="评测 / evaluate on the labelled question set")
     evaluate.add_argument("--questions", help="JSONL 问题集（默认 benchmarks/data/eval_questions.jsonl）")

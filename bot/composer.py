@@ -10,11 +10,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.intent import Intent, classify_intent
+from bot.catalog_answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
+from bot.catalog_questions import route_catalog
+from bot.intent import Intent, classify_intent, is_catalog_question
 from bot.phrasing import conclusion, out_of_scope_answer, render_answer
 from bot.quotes import select_quote
 from bot.scope import assess_scope
 from bot.verify import verify_citations
+from knowledge.catalog_search import CatalogSearch
 from knowledge.kb import KnowledgeBase
 from knowledge.models import Citation, ScoredClause
 from knowledge.retrieval import HybridRetriever
@@ -57,9 +60,23 @@ def _is_heading_only(hit: ScoredClause) -> bool:
 class AnswerComposer:
     """Answers questions from one KB version; stateless, safe to share across requests."""
 
-    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None,
+                 catalog: CatalogSearch | None = None) -> None:
         self.kb = kb
         self.retriever = retriever or HybridRetriever(kb)
+        self.catalog = catalog
+        self._probes: dict[tuple[str, int], list[Citation]] = {}
+
+    def policy_context(self, probe: str, count: int) -> list[Citation]:
+        """The ``count`` clauses best matching a probe text, quoted and verified (cached per KB version)."""
+        key = (probe, count)
+        if key not in self._probes:
+            result = self.retriever.retrieve(probe, k=5)
+            words = self.kb.lexicon.words(result.query_text)
+            hits = [h for h in result.clauses if not _is_heading_only(h)][:count]
+            candidates = [self._citation(hit, words, result.query_vector) for hit in hits]
+            self._probes[key], _ = verify_citations(self.kb, candidates, {h.clause.key for h in result.clauses})
+        return self._probes[key]
 
     def _chosen(self, hits: list[ScoredClause]) -> list[ScoredClause]:
         if not hits:
@@ -95,12 +112,43 @@ class AnswerComposer:
         children = [c for c in self.kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
         return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
 
+    def _is_policy_talk(self, text: str) -> bool:
+        """True when every word of ``text`` is the policy's own (a rule question, not a product need)."""
+        words = self.kb.lexicon.words(text)
+        return bool(words) and all(self.kb.knows_word(w) for w in words)
+
+    def _catalog_answer(self, reply: CatalogReply, kind: str, started: float, t0: float) -> Answer:
+        rows = [c for c in reply.citations if c.kind == "catalog"]
+        clauses = self.policy_context(LOOKUP_PROBE if kind == "lookup" else PROCUREMENT_PROBE,
+                                      1 if kind == "lookup" else 2)
+        # A lookup is answered by the rows themselves; a need by the rules that make the rows matter.
+        citations = rows + clauses if kind == "lookup" else clauses + rows
+        finished = time.perf_counter()
+        return Answer(
+            answer=reply.text, intent="catalog", grounded=True, citations=citations, kb_version=self.kb.version,
+            timings_ms={"retrieve": (finished - t0) * 1000, "compose": (t0 - started) * 1000,
+                        "total": (finished - started) * 1000},
+            products=[p.to_dict() for p in reply.products],
+        )
+
     def ask(self, question: str) -> Answer:
         """Answer ``question`` (already validated: 1–2000 characters of text)."""
         started = time.perf_counter()
         kb = self.kb
         english = kb.lexicon.is_english(question)
         scope = assess_scope(kb, question)
+        if self.catalog is not None and scope.reason not in ("injection", "other_region"):
+            route = route_catalog(question, self.catalog,
+                                  intent_is_catalog=is_catalog_question(kb.lexicon.query_text(question)),
+                                  is_policy_talk=self._is_policy_talk)
+            if route is not None:
+                t0 = time.perf_counter()
+                if route.kind == "lookup":
+                    reply = answer_lookup(route, route.mentions, self.policy_context(LOOKUP_PROBE, 1), english)
+                else:
+                    reply = answer_need(route, self.catalog, self.policy_context(PROCUREMENT_PROBE, 2), english)
+                if reply.products or (route.strong and not self._is_policy_talk(route.need)):
+                    return self._catalog_answer(reply, route.kind, started, t0)
         if not scope.in_scope:
             total = (time.perf_counter() - started) * 1000
             return Answer(out_of_scope_answer(kb, english), "out_of_scope", False, [], kb.version,

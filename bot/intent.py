@@ -8,9 +8,9 @@ from typing import Literal
 Intent = Literal["eligibility", "incentive", "procurement", "catalog", "general", "out_of_scope"]
 
 _CATALOG = re.compile(
-    r"替代|替换|平替|哪些.{0,6}(目录产品|产品|企业|厂家)(可以|能)?(选|用|买|采购)|有没有.{0,12}(目录产品|产品)(可以|能)"
+    r"替代|替换|平替|哪些.{0,12}目录产品|目录产品有哪些|哪些.{0,6}(目录产品|产品|企业|厂家)(可以|能)?(选|用|买|采购)|有没有.{0,12}(目录产品|产品)(可以|能)"
     r"|在(不在)?目录(里|中|内)(吗|么|没有)?|进(了)?目录(了)?没有|目录(里|中)有(没有|哪些)|查(询|一下).{0,8}目录"
-    r"|alternative|substitut|which (catalog(ue)? )?products|is .{1,40} (in|on) the catalog|list of products",
+    r"|alternatives?\b|substitutes? (for|to)\b|which (catalog(ue)? )?products|is .{1,40} (in|on) the catalog|list of products",
     re.IGNORECASE,
 )
 _KEYWORDS: dict[str, re.Pattern[str]] = {
@@ -40,3 +40,8 @@ def classify_intent(canonical_question: str) -> Intent:
     counts = {name: len(pattern.findall(canonical_question)) for name, pattern in _KEYWORDS.items()}
     best = max(_ORDER, key=lambda name: (counts[name], -_ORDER.index(name)))
     return best if counts[best] else "general"  # type: ignore[return-value]
+
+
+def is_catalog_question(canonical_question: str) -> bool:
+    """True when the question asks about catalog products (alternatives, lookups) rather than rules."""
+    return bool(_CATALOG.search(canonical_question))

@@ -43,10 +43,43 @@ class AskResponse(BaseModel):
     intent: Literal["eligibility", "incentive", "procurement", "catalog", "general", "out_of_scope"]
     grounded: bool
     citations: list[Citation]  # the knowledge-side record is the public shape
-    products: list[dict[str, Any]]
+    products: list[ProductPublic]
     verdicts: list[dict[str, Any]]
     kb_version: int
     timings_ms: dict[str, float]
+
+
+class ProductPublic(BaseModel):
+    """A 《目录》 product (``is_sample``: generated sample data, never official)."""
+
+    product_id: str
+    product_name: str
+    enterprise: str
+    credit_code: str
+    region: str
+    sector: str
+    batch_year: int | None
+    certified_on: str | None
+    core_tech_level: str
+    has_clear_ip: bool | None
+    brand: str
+    description: str
+    status: Literal["active", "withdrawn"]
+    withdrawn_on: str | None
+    withdrawal_reason: str
+    source: str
+    is_sample: bool
+    match: str | None = None
+    score: float | None = None
+
+
+class CatalogPagePublic(BaseModel):
+    """One page of catalog search results."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[ProductPublic]
 
 
 class DocumentPublic(BaseModel):
@@ -81,3 +114,8 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     kb_version: int
+    catalog_revision: int = 0
+    catalog_products: int = 0
+
+
+AskResponse.model_rebuild()

@@ -6,12 +6,19 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Engine
+
 from bot.composer import AnswerComposer
 from ingest.builder import ensure_kb
+from ingest.catalog_import import ensure_catalog
 from knowledge import store
+from knowledge.catalog_db import make_engine
+from knowledge.catalog_search import CatalogSearch
+from knowledge.catalog_vectors import ProductVectors
 from knowledge.dense import make_client
 from knowledge.embedders import Embedder, load_embedder
 from knowledge.kb import KnowledgeBase, load_kb
+from knowledge.lexicon import shared_lexicon
 from knowledge.settings import Settings
 
 
@@ -26,6 +33,8 @@ class Services:
     settings: Settings
     client: Any
     embedder: Embedder
+    engine: Engine
+    catalog: CatalogSearch
     _composer: AnswerComposer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -38,7 +47,7 @@ class Services:
         with self._lock:
             if self._composer is None or self._composer.kb.version != published:
                 kb = load_kb(self.settings, client=self.client, embedder=self.embedder)
-                self._composer = AnswerComposer(kb)
+                self._composer = AnswerComposer(kb, catalog=self.catalog)
             return self._composer
 
     def kb(self) -> KnowledgeBase:
@@ -50,8 +59,13 @@ def build_services(settings: Settings, *, build_if_missing: bool = True) -> Serv
     """Open the store and embedder; build the KB from the bundled data when none is published."""
     embedder = load_embedder(settings.embedder)
     client = make_client(settings)
+    engine = make_engine(settings)
+    vectors = ProductVectors(client, embedder)
     if build_if_missing:
         ensure_kb(settings, embedder=embedder, client=client)
-    services = Services(settings=settings, client=client, embedder=embedder)
+        ensure_catalog(engine, vectors)
+    catalog = CatalogSearch(engine, shared_lexicon(), embedder, vectors)
+    services = Services(settings=settings, client=client, embedder=embedder, engine=engine, catalog=catalog)
     services.composer()  # load now, so the first question is not the slow one
+    catalog.index()
     return services

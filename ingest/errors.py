@@ -3,7 +3,9 @@
     IngestError
      ├── UnsupportedFormatError   a file type the readers do not handle
      ├── UnreadableFileError      a file that cannot be decoded or opened
-     └── EmptyDocumentError       a document with no recognisable text or structure
+     ├── EmptyDocumentError       a document with no recognisable text or structure
+     ├── CatalogImportError       a catalog file with rejected rows (nothing was imported)
+     └── CatalogChangeError       a withdrawal or correction that cannot be applied
 """
 
 
@@ -21,3 +23,15 @@ class UnreadableFileError(IngestError):
 
 class EmptyDocumentError(IngestError):
     """The file holds no text the parser can turn into clauses."""
+
+
+class CatalogImportError(IngestError):
+    """A catalog file was rejected as a whole; ``report`` lists every row problem."""
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class CatalogChangeError(IngestError):
+    """A change to one catalog product (e.g. a withdrawal) cannot be applied."""

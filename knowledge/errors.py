@@ -3,7 +3,8 @@
     KnowledgeError
      ├── KBNotBuiltError      no published knowledge base version in the data dir
      ├── UnknownClauseError   a (doc_id, clause_id) pair that the KB does not hold
-     └── EmbedderError        the configured embedder cannot be loaded
+     ├── EmbedderError        the configured embedder cannot be loaded
+     └── UnknownProductError  a product id the catalog does not hold
 """
 
 
@@ -21,3 +22,11 @@ class UnknownClauseError(KnowledgeError):
 
 class EmbedderError(KnowledgeError):
     """The embedder named in the settings cannot be loaded."""
+
+
+class UnknownProductError(KnowledgeError):
+    """The catalog holds no product with this id."""
+
+    def __init__(self, product_id: str) -> None:
+        super().__init__(f"《目录》中没有编号为 {product_id} 的产品 / no catalog product with id {product_id}")
+        self.product_id = product_id

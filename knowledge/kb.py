@@ -14,7 +14,7 @@ from knowledge import store
 from knowledge.dense import DenseIndex, make_client
 from knowledge.embedders import Embedder, load_embedder
 from knowledge.errors import KBNotBuiltError, UnknownClauseError
-from knowledge.lexicon import Lexicon
+from knowledge.lexicon import Lexicon, shared_lexicon
 from knowledge.models import Clause, Document, Passage
 from knowledge.settings import Settings
 from knowledge.sparse import SparseIndex
@@ -126,7 +126,7 @@ def load_kb(settings: Settings, version: int | None = None, *, client: Any = Non
     dense = DenseIndex(client, store.collection_name(wanted), embedder)
     if dense.count() != len(passages):
         raise KBNotBuiltError(f"知识库版本 {wanted} 的向量索引不完整 / vector index of version {wanted} is incomplete")
-    lexicon = Lexicon()
+    lexicon = shared_lexicon()
     texts = [p.indexed_text for p in passages]
     # b=0.5: short special parts (title, 附件) should not win on length normalisation alone.
     sparse = SparseIndex.from_texts(texts, lexicon, b=0.5)

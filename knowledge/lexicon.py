@@ -9,7 +9,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -128,6 +128,10 @@ class Lexicon:
                 grams.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
         return grams
 
+    def plain_words(self, text: str) -> list[str]:
+        """Every word of ``text`` as written (width-folded, precise cut, nothing removed or mapped)."""
+        return [w for w in self._jieba.lcut(fold(text)) if w.strip()]
+
     def words(self, text: str) -> list[str]:
         """Content words of ``text`` (precise cut of the canonical text, stopwords removed)."""
         return self._clean(self._jieba.lcut(self.canonicalize(text)))
@@ -146,3 +150,9 @@ class Lexicon:
         tokens = self._clean(self._jieba.lcut_for_search(self.query_text(question)))
         extra = [e for t in tokens for e in self._expansions.get(t, ())]
         return list(dict.fromkeys(tokens + extra))
+
+
+@cache
+def shared_lexicon() -> Lexicon:
+    """The process-wide lexicon with the bundled vocabulary (jieba loads its dictionary once)."""
+    return Lexicon()

@@ -85,7 +85,11 @@ class Passage:
 
 @dataclass(frozen=True)
 class Citation:
-    """A pointer to a clause with the verbatim part of it that supports an answer."""
+    """A pointer to a clause with the verbatim part of it that supports an answer.
+
+    ``kind`` is ``clause`` for policy text and ``catalog`` for a 《目录》 row (then ``clause_id`` is the
+    product id, ``text`` the row and ``source`` where the row came from, e.g. 示例数据).
+    """
 
     doc_id: str
     doc_title: str
@@ -94,6 +98,8 @@ class Citation:
     label: str
     quote: str
     text: str
+    kind: str = "clause"
+    source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict in the public contract's field order."""

@@ -47,7 +47,9 @@ def _without_timings(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_health_reports_the_kb_version(base_url: str, services: Services) -> None:
-    assert httpx.get(f"{base_url}/healthz").json() == {"status": "ok", "kb_version": services.kb().version}
+    body = httpx.get(f"{base_url}/healthz").json()
+    assert body["status"] == "ok" and body["kb_version"] == services.kb().version
+    assert body["catalog_products"] == 300 and body["catalog_revision"] >= 1  # the bundled sample
 
 
 def test_ask_returns_the_contract(base_url: str) -> None:
@@ -58,7 +60,8 @@ def test_ask_returns_the_contract(base_url: str) -> None:
     assert body["grounded"] is True and body["intent"] == "procurement"
     assert set(body["timings_ms"]) == {"retrieve", "compose", "total"}
     first = body["citations"][0]
-    assert set(first) == {"doc_id", "doc_title", "doc_number", "clause_id", "label", "quote", "text"}
+    assert set(first) == {"doc_id", "doc_title", "doc_number", "clause_id", "label", "quote", "text", "kind", "source"}
+    assert first["kind"] == "clause"
     assert first["clause_id"] == "三(二)2" and first["quote"] in first["text"]
 
 

@@ -1,0 +1,252 @@
+"""Catalog queries: exact, fuzzy and semantic search, lookups by name, alternatives.
+
+Structured filters (region, sector, year, status, enterprise) run in SQL and give the candidate set;
+every candidate is then scored (no top-k truncation before filtering). Ranking puts exact name
+matches first, then fuzzy ones (typos, short names), then the fusion of BM25 and vector similarity.
+Displayed rows are read back from the table, so a status shown is never stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import Session
+
+from knowledge.catalog_db import ProductRow, current_revision, load_products, to_product
+from knowledge.catalog_index import CatalogIndex, RowCache, build_index
+from knowledge.catalog_models import CatalogHit, CatalogPage, Product
+from knowledge.catalog_vectors import ProductVectors
+from knowledge.embedders import Embedder
+from knowledge.errors import UnknownProductError
+from knowledge.lexicon import Lexicon
+from knowledge.names import normalise
+
+RRF_K = 20
+FUZZY_MIN = 80  # rapidfuzz ratio (0–100) above which a name counts as the one meant
+COVERAGE_MIN = 0.5  # share of the query's bigrams a row must contain to match lexically
+DENSE_MIN = 0.90  # e5 cosine at which a row matches on meaning alone (unrelated rows sit near 0.83)
+EN_MARGIN = 0.04  # English query: the best row must beat the catalog's median cosine by this much …
+EN_BAND = 0.006  # … and rows within this band of the best match on meaning
+MENTION_MIN = 75  # partial ratio for an enterprise name typed with a typo inside a question
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """Structured conditions, applied in SQL."""
+
+    region: str | None = None
+    sector: str | None = None
+    year: int | None = None
+    status: str | None = None
+    exclude_enterprise: str | None = None
+
+    def statement(self) -> Select[Any]:
+        """``SELECT product_id`` with these conditions."""
+        stmt = select(ProductRow.product_id)
+        if self.region:
+            stmt = stmt.where(ProductRow.region.contains(self.region))
+        if self.sector:
+            stmt = stmt.where(ProductRow.sector.contains(self.sector))
+        if self.year is not None:
+            stmt = stmt.where(ProductRow.year == self.year)
+        if self.status:
+            stmt = stmt.where(ProductRow.status == self.status)
+        if self.exclude_enterprise:
+            stmt = stmt.where(ProductRow.enterprise != self.exclude_enterprise)
+        return stmt
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.region or self.sector or self.year is not None or self.status or self.exclude_enterprise)
+
+
+def _rrf(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Reciprocal-rank contribution of each masked row (0 for rows outside the mask or scoring 0)."""
+    out = np.zeros(len(scores), np.float32)
+    idx = np.flatnonzero(mask & (scores > 0))
+    order = idx[np.argsort(-scores[idx], kind="stable")]
+    out[order] = 1.0 / (RRF_K + np.arange(1, len(order) + 1))
+    return out
+
+
+class CatalogSearch:
+    """Read side of the catalog; reloads its snapshot when the table's revision changes."""
+
+    def __init__(self, engine: Engine, lexicon: Lexicon, embedder: Embedder | None,
+                 vectors: ProductVectors | None) -> None:
+        self.engine = engine
+        self.lexicon = lexicon
+        self.embedder = embedder
+        self.vectors = vectors
+        self._cache = RowCache()
+        self._index: CatalogIndex | None = None
+        self._lock = threading.Lock()
+
+    def index(self) -> CatalogIndex:
+        """The snapshot of the current revision (rebuilt after any committed change)."""
+        revision = current_revision(self.engine)
+        index = self._index
+        if index is not None and index.revision == revision:
+            return index
+        with self._lock:
+            if self._index is None or self._index.revision != revision:
+                self._index = build_index(self.engine, self.lexicon, self.vectors, self._cache)
+            return self._index
+
+    def get(self, product_id: str) -> Product:
+        """The product with this id, read from the table (withdrawn ones included)."""
+        with Session(self.engine) as session:
+            row = session.get(ProductRow, product_id)
+            if row is None:
+                raise UnknownProductError(product_id)
+            return to_product(row)
+
+    def _mask(self, index: CatalogIndex, filters: CatalogFilters) -> np.ndarray:
+        mask = np.ones(len(index), dtype=bool)
+        if filters.empty:
+            return mask
+        with Session(self.engine) as session:
+            ids: list[str] = list(session.scalars(filters.statement()).all())
+        mask[:] = False
+        positions = [index.position[i] for i in ids if i in index.position]
+        mask[positions] = True
+        return mask
+
+    def _scores(self, index: CatalogIndex, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(tier, relevance, matched) per row: tier 3 exact, 2 fuzzy, 1 lexical/semantic."""
+        n = len(index)
+        key = normalise(query)
+        tier = np.zeros(n, np.int8)
+        fuzzy = np.zeros(n, np.float32)
+        for i, (name, aliases) in enumerate(zip(index.names, index.aliases, strict=True)):
+            if key == name or key in aliases:
+                tier[i] = 3
+            elif len(key) >= 2 and (key in name or any(key in a for a in aliases[:1])):
+                tier[i] = 2
+        best = process.extract(key, index.names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
+        for _, score, i in best:
+            fuzzy[i] = max(fuzzy[i], score)
+        for forms in (0, 1):
+            choices = [a[forms] if len(a) > forms else "" for a in index.aliases]
+            for _, score, i in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None):
+                fuzzy[i] = max(fuzzy[i], score)
+        tier = np.where((tier == 0) & (fuzzy > 0), 2, tier).astype(np.int8)
+        english = self.lexicon.is_english(query)
+        lexical = self.lexicon.translate_english(query)[0] if english else query
+        coverage = index.bigram_coverage(lexical) if lexical else np.zeros(n, np.float32)
+        words = index.words.scores(self.lexicon.index_tokens(lexical)) if lexical else np.zeros(n, np.float32)
+        dense = np.zeros(n, np.float32)
+        semantic = np.zeros(n, dtype=bool)
+        if self.embedder is not None and n:
+            dense = index.matrix @ self.embedder.embed_queries([query])[0]
+            semantic = dense >= DENSE_MIN
+            if english:
+                # Cross-language cosines sit lower; a match must stand clear of the bulk of the catalog.
+                top = float(dense.max())
+                if top - float(np.median(dense)) >= EN_MARGIN:
+                    semantic = dense >= top - EN_BAND
+        matched = (tier > 0) | (coverage >= COVERAGE_MIN) | semantic
+        relevance = _rrf(words, matched) + _rrf(coverage, matched) + 0.5 * _rrf(dense, matched) + fuzzy / 1000
+        return tier, relevance, matched
+
+    def search(self, query: str = "", filters: CatalogFilters | None = None, *, limit: int = 20,
+               offset: int = 0) -> CatalogPage:
+        """Products matching ``query`` (all when empty) and the filters, best first."""
+        filters = filters or CatalogFilters()
+        query = query.strip()
+        if not query:
+            return self._browse(filters, limit, offset)
+        index = self.index()
+        mask = self._mask(index, filters)
+        tier, relevance, matched = self._scores(index, query)
+        rows = np.flatnonzero(mask & matched)
+        order = rows[np.lexsort((-relevance[rows], -tier[rows]))]
+        page = order[offset : offset + limit]
+        labels = {3: "exact", 2: "fuzzy", 1: "semantic"}
+        ids = [index.products[i].product_id for i in page]
+        fresh = {p.product_id: p for p in load_products(self.engine, ids)}
+        hits = [CatalogHit(fresh[index.products[i].product_id], float(relevance[i]), labels[max(1, int(tier[i]))])
+                for i in page if index.products[i].product_id in fresh]
+        return CatalogPage(total=len(order), hits=hits)
+
+    def _browse(self, filters: CatalogFilters, limit: int, offset: int) -> CatalogPage:
+        from sqlalchemy import func
+
+        with Session(self.engine) as session:
+            ids_stmt = filters.statement()
+            total = int(session.scalar(select(func.count()).select_from(ids_stmt.subquery())) or 0)
+            stmt = select(ProductRow).where(ProductRow.product_id.in_(ids_stmt))
+            stmt = stmt.order_by(ProductRow.year.desc(), ProductRow.enterprise, ProductRow.product_id)
+            rows = session.scalars(stmt.limit(limit).offset(offset)).all()
+            return CatalogPage(total=total, hits=[CatalogHit(to_product(r), 0.0, "filter") for r in rows])
+
+    def alternatives(self, product_id: str, *, limit: int = 10) -> list[CatalogHit]:
+        """Active products of other enterprises in the same sector, most similar in function first."""
+        product = self.get(product_id)
+        index = self.index()
+        filters = CatalogFilters(sector=product.sector or None, status="active",
+                                 exclude_enterprise=product.enterprise)
+        mask = self._mask(index, filters)
+        own_name = normalise(product.enterprise)
+        for i, p in enumerate(index.products):
+            if mask[i] and normalise(p.enterprise) == own_name:  # same enterprise written differently
+                mask[i] = False
+        own = index.position.get(product_id)
+        if own is not None:
+            mask[own] = False
+            dense = index.matrix @ index.matrix[own]
+        else:
+            dense = np.zeros(len(index), np.float32)
+        coverage = index.bigram_coverage(product.product_name)
+        relevance = _rrf(coverage, mask) + _rrf(dense, mask)
+        rows = np.flatnonzero(mask)
+        order = rows[np.argsort(-relevance[rows], kind="stable")][:limit]
+        ids = [index.products[i].product_id for i in order]
+        fresh = {p.product_id: p for p in load_products(self.engine, ids)}
+        return [CatalogHit(fresh[pid], float(relevance[i]), "semantic")
+                for pid, i in zip(ids, order, strict=True) if pid in fresh and fresh[pid].status == "active"]
+
+    def mentions(self, text: str) -> list[CatalogHit]:
+        """Products whose enterprise (full or short name, typos tolerated) or name ``text`` mentions.
+
+        When an enterprise is mentioned, its products are returned (only those also named, when the
+        text names one), with ``match="enterprise"``; otherwise products whose name appears in the
+        text, with ``match="name"``.
+        """
+        index = self.index()
+        key = normalise(text)
+        enterprise_score = np.zeros(len(index), np.float32)
+        rows_of: dict[tuple[str, ...], list[int]] = {}
+        for i, aliases in enumerate(index.aliases):
+            rows_of.setdefault(aliases, []).append(i)
+        for aliases, members in rows_of.items():
+            best = 0.0
+            for alias in aliases:
+                if len(alias) >= 2 and alias in key:
+                    best = max(best, 100.0 if len(alias) >= 3 else 90.0)
+                elif len(alias) >= 4:
+                    best = max(best, fuzz.partial_ratio(alias, key, score_cutoff=MENTION_MIN) * 0.95)
+            enterprise_score[members] = best
+        name_score = np.array([fuzz.partial_ratio(core, key) if len(core) >= 2 else 0.0 for core in index.cores],
+                              dtype=np.float32)
+        by_enterprise = enterprise_score.max(initial=0) > 0
+        if by_enterprise:
+            rows = np.flatnonzero(enterprise_score >= enterprise_score.max() - 1e-6)
+            if name_score[rows].max(initial=0) >= 80:  # the question names one of the enterprise's products
+                rows = rows[name_score[rows] >= 80]
+            score: np.ndarray = enterprise_score[rows] + name_score[rows] / 10
+        else:
+            rows = np.flatnonzero(name_score >= 90)
+            score = name_score[rows]
+        ranked = np.argsort(-score, kind="stable")
+        ids = [index.products[int(i)].product_id for i in rows[ranked]]
+        fresh = {p.product_id: p for p in load_products(self.engine, ids)}
+        by = "enterprise" if by_enterprise else "name"
+        return [CatalogHit(fresh[pid], float(value), by) for pid, value in zip(ids, score[ranked], strict=True)
+                if pid in fresh]

@@ -1,0 +1,57 @@
+"""Enterprise and product names as people type them: normalised forms and short names.
+
+浙江天喜厨电股份有限公司 is asked about as 天喜厨电 or 天喜; the short names come from stripping the
+region prefix (浙江、杭州市、余杭区 …), the legal form (股份有限公司 …) and, for the shortest name,
+a trailing trade word (科技、电器 …).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_REGIONS = ["中国", "浙江", "杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水", "上城", "拱墅", "西湖", "滨江", "萧山", "余杭", "临平", "钱塘", "富阳", "临安", "桐庐", "淳安", "建德", "海曙", "江北", "北仑", "镇海", "鄞州", "奉化", "余姚", "慈溪", "象山", "宁海", "鹿城", "龙湾", "瓯海", "洞头", "瑞安", "乐清", "龙港", "永嘉", "平阳", "苍南", "文成", "泰顺", "南湖", "秀洲", "海宁", "平湖", "桐乡", "嘉善", "海盐", "吴兴", "南浔", "德清", "长兴", "安吉", "越城", "柯桥", "上虞", "诸暨", "嵊州", "新昌", "婺城", "金东", "兰溪", "东阳", "义乌", "永康", "武义", "浦江", "磐安", "柯城", "衢江", "江山", "常山", "开化", "龙游", "定海", "普陀", "岱山", "嵊泗", "椒江", "黄岩", "路桥", "临海", "温岭", "玉环", "三门", "天台", "仙居", "莲都", "龙泉", "青田", "缙云", "遂昌", "松阳", "云和", "庆元", "景宁"]
+_REGION_ALTERNATION = "|".join(sorted(_REGIONS, key=len, reverse=True))
+_REGION_PREFIX = re.compile(rf"^(?:(?:{_REGION_ALTERNATION})(?:省|市|县|区)?)+")
+_LEGAL_FORM = re.compile(
+    r"(?:集团)?(?:股份)?(?:有限责任公司|有限公司|股份公司|公司)$|(?:集团|总厂|分厂|厂)$"
+)
+_TRADE_WORD = re.compile(
+    r"(?:科技|技术|实业|控股|工业|制造|电器|电气|电子|机械|机电|设备|材料|新材料|汽车|汽配|智能|医药|生物|纺织|"
+    r"服饰|家居|环保|能源|化工|化学|精工|精密|装备|通信|信息|仪表|厨电|电机)+$"
+)
+_SAMPLE_MARK = re.compile(r"[（(]示例[）)]|示例[·・:]?")
+_PUNCT = re.compile(r"[\s\u3000·・,，.。、()（）【】\[\]《》“”\"'‘’\-—_/]+")
+
+
+def normalise(text: str) -> str:
+    """Width-folded, lower-cased text without spaces or punctuation (the key for exact matches)."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def enterprise_core(name: str) -> str:
+    """The enterprise name without sample mark, region prefix and legal form: 天喜厨电."""
+    core = normalise(_SAMPLE_MARK.sub("", name))
+    stripped = _REGION_PREFIX.sub("", core)
+    core = stripped if len(stripped) >= 2 else core
+    bare = _LEGAL_FORM.sub("", core)
+    return bare if len(bare) >= 2 else core
+
+
+def enterprise_aliases(name: str) -> tuple[str, ...]:
+    """Forms people use for an enterprise, longest first: full name, core name, core without trade word."""
+    full = normalise(_SAMPLE_MARK.sub("", name))
+    core = enterprise_core(name)
+    shortest = _TRADE_WORD.sub("", core)
+    forms = [full, core] + ([shortest] if len(shortest) >= 2 else [])
+    return tuple(dict.fromkeys(forms))
+
+
+_MODEL_CODE = re.compile(r"^[a-z0-9][a-z0-9\-_/.+]*型?")
+
+
+def product_core(name: str) -> str:
+    """The product name without a leading model code: SK-190型高压变频器 → 高压变频器."""
+    key = normalise(name)
+    core = _MODEL_CODE.sub("", key)
+    return core if len(core) >= 2 else key
