@@ -119,8 +119,13 @@ def _credit_code(rng: random.Random) -> str:
     return complete_code(body)
 
 
-def generate(rows: int = DEFAULT_ROWS, seed: int = SEED, *, credit_codes: bool = False) -> list[list[str]]:
-    """The sample catalog as CSV records (header first). Same arguments, same output."""
+def generate(rows: int = DEFAULT_ROWS, seed: int = SEED, *, credit_codes: bool = False,
+             distinct: bool = False) -> list[list[str]]:
+    """The sample catalog as CSV records (header first). Same arguments, same output.
+
+    ``distinct`` starts every description with its own series number, so no two rows share an
+    embedded text (a real catalog's worst case; benchmarks use it).
+    """
     rng = random.Random(seed)
     used: set[str] = set()
     enterprises = {s: [_enterprise(rng, s, used) for _ in range(max(3, rows // 40))] for s in SECTORS}
@@ -146,7 +151,7 @@ def generate(rows: int = DEFAULT_ROWS, seed: int = SEED, *, credit_codes: bool =
             level,
             "是" if rng.random() < 0.85 else "否",
             enterprise[2:4],
-            f"{what}（示例数据）",
+            f"{i + 1}系列，{what}（示例数据）" if distinct else f"{what}（示例数据）",
             "已退出" if withdrawn else "有效",
             f"{year + 1}-06-30" if withdrawn else "",
             "动态考评不合格（示例）" if withdrawn else "",
@@ -156,11 +161,11 @@ def generate(rows: int = DEFAULT_ROWS, seed: int = SEED, *, credit_codes: bool =
 
 
 def write_csv(path: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, *, credit_codes: bool = False,
-              encoding: str = "utf-8") -> Path:
+              encoding: str = "utf-8", distinct: bool = False) -> Path:
     """Write the generated catalog to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding=encoding, newline="") as handle:
-        csv.writer(handle).writerows(generate(rows, seed, credit_codes=credit_codes))
+        csv.writer(handle).writerows(generate(rows, seed, credit_codes=credit_codes, distinct=distinct))
     return path
 
 
@@ -170,10 +175,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--credit-codes", action="store_true", help="生成校验位正确的虚构信用代码")
+    parser.add_argument("--distinct", action="store_true", help="每行产品简介各不相同（基准测试用）")
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).resolve().parents[1] / "knowledge" / "data" / "catalog" / "sample_catalog.csv")
     args = parser.parse_args()
-    print(write_csv(args.out, args.rows, args.seed, credit_codes=args.credit_codes))
+    print(write_csv(args.out, args.rows, args.seed, credit_codes=args.credit_codes, distinct=args.distinct))
 
 
 if __name__ == "__main__":

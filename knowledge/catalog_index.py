@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
 
 from knowledge.catalog_db import current_revision, load_products
 from knowledge.catalog_models import Product
+from knowledge.catalog_name_index import NameIndex
 from knowledge.catalog_vectors import ProductVectors
 from knowledge.lexicon import Lexicon
 from knowledge.names import enterprise_aliases, normalise, product_core
@@ -37,13 +39,12 @@ class CatalogIndex:
     revision: int
     products: list[Product]
     position: dict[str, int]
-    names: list[str]  # normalised product names
-    cores: list[str]  # product names without model codes
-    aliases: list[tuple[str, ...]]  # enterprise forms per product, longest first
+    names: NameIndex  # product names, cores and enterprise forms
     words: SparseIndex  # BM25 over jieba words of the whole row
     bigram_rows: dict[str, np.ndarray]  # bigram -> positions of rows containing it
     matrix: np.ndarray  # (n, dim) product vectors; zero rows when there is no vector store
     lexicon: Lexicon
+    masks: dict[Any, np.ndarray] = field(default_factory=dict)  # filter results of this revision
 
     def __len__(self) -> int:
         return len(self.products)
@@ -94,9 +95,9 @@ def build_index(engine: Engine, lexicon: Lexicon, vectors: ProductVectors | None
         revision=revision,
         products=products,
         position={p.product_id: i for i, p in enumerate(products)},
-        names=[normalise(p.product_name) for p in products],
-        cores=[product_core(p.product_name) for p in products],
-        aliases=[enterprise_aliases(p.enterprise) for p in products],
+        names=NameIndex([normalise(p.product_name) for p in products],
+                        [product_core(p.product_name) for p in products],
+                        [enterprise_aliases(p.enterprise) for p in products]),
         words=SparseIndex(tokens, b=0.5),
         bigram_rows={g: np.asarray(rows, dtype=np.int64) for g, rows in bigram_rows.items()},
         matrix=matrix,

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from knowledge.names import without_model_code
+
 ProductStatus = Literal["active", "withdrawn"]
 
 #: Core technology levels in the order of the catalog's assessments (best first).
@@ -20,8 +22,9 @@ CORE_TECH_LEVELS: tuple[str, ...] = ("国际领先", "国际先进", "国内领�
 SAMPLE_SOURCE = "示例数据（程序生成的虚构企业与产品，非官方《目录》）"
 
 #: How many characters of name, sector and description are embedded. The whole row is in the
-#: BM25 index; the vector only needs the gist, and embedding time grows with length.
-EMBED_CHARS = 32
+#: BM25 index; the vector only needs the gist, and embedding time grows with length (24 characters
+#: is about 21 e5 tokens, ~14 ms per row on 2 cores, which keeps a 10k-row import under 3 minutes).
+EMBED_CHARS = 24
 
 STATUS_LABELS: dict[str, str] = {"active": "在册", "withdrawn": "已退出"}
 
@@ -61,8 +64,9 @@ class Product:
 
     @property
     def embedding_text(self) -> str:
-        """What the product's vector encodes: name, sector, then the start of the description."""
-        return f"{self.product_name}；{self.sector}；{self.description}"[:EMBED_CHARS]
+        """What the product's vector encodes: name (model code dropped: it means nothing to the model),
+        sector, then the start of the description."""
+        return f"{without_model_code(self.product_name)}；{self.sector}；{self.description}"[:EMBED_CHARS]
 
     @property
     def search_text(self) -> str:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
 from sqlalchemy import Engine, Select, select
 from sqlalchemy.orm import Session
 
@@ -24,15 +23,15 @@ from knowledge.catalog_vectors import ProductVectors
 from knowledge.embedders import Embedder
 from knowledge.errors import UnknownProductError
 from knowledge.lexicon import Lexicon
-from knowledge.names import normalise
+from knowledge.names import enterprise_aliases, normalise
 
 RRF_K = 20
-FUZZY_MIN = 75  # rapidfuzz ratio (0–100) from which a name counts as the one meant (one typo in four characters)
 COVERAGE_MIN = 0.5  # share of the query's bigrams a row must contain to match lexically
 DENSE_MIN = 0.90  # e5 cosine at which a row matches on meaning alone (unrelated rows sit near 0.83)
 EN_MARGIN = 0.04  # English query: the best row must beat the catalog's median cosine by this much …
 EN_BAND = 0.006  # … and rows within this band of the best match on meaning
-MENTION_MIN = 75  # partial ratio for an enterprise name typed with a typo inside a question
+QUERY_CACHE = 512  # query vectors kept (a question is embedded once however many searches it makes)
+MASK_CACHE = 64  # filter results kept per revision
 
 
 @dataclass(frozen=True)
@@ -75,22 +74,11 @@ def _rrf(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def _name_mention(core: str, text: str) -> float:
-    """How surely ``text`` names the product ``core`` (0–100). Chinese names end in their head noun,
-    so 集成灶 names 嵌入式集成灶: a trailing part of at least half the name counts."""
-    if len(core) < 2:
-        return 0.0
-    for n in range(len(core), max(2, (len(core) + 1) // 2) - 1, -1):
-        if core[-n:] in text:
-            return 80.0 + 20.0 * n / len(core)
-    return float(fuzz.partial_ratio(core, text))
-
-
 class CatalogSearch:
     """Read side of the catalog; reloads its snapshot when the table's revision changes."""
 
     def __init__(self, engine: Engine, lexicon: Lexicon, embedder: Embedder | None,
-                 vectors: ProductVectors | None) -> None:
+                 vectors: ProductVectors | None, *, query_cache: int = QUERY_CACHE) -> None:
         self.engine = engine
         self.lexicon = lexicon
         self.embedder = embedder
@@ -98,6 +86,8 @@ class CatalogSearch:
         self._cache = RowCache()
         self._index: CatalogIndex | None = None
         self._lock = threading.Lock()
+        self._vectors: dict[str, np.ndarray] = {}
+        self._query_cache = query_cache
 
     def index(self) -> CatalogIndex:
         """The snapshot of the current revision (rebuilt after any committed change)."""
@@ -119,43 +109,49 @@ class CatalogSearch:
             return to_product(row)
 
     def _mask(self, index: CatalogIndex, filters: CatalogFilters) -> np.ndarray:
-        mask = np.ones(len(index), dtype=bool)
+        """Rows passing the filters. The SQL result is kept with the snapshot: it cannot change
+        until the revision does, and then the snapshot is replaced."""
         if filters.empty:
-            return mask
-        with Session(self.engine) as session:
-            ids: list[str] = list(session.scalars(filters.statement()).all())
-        mask[:] = False
-        positions = [index.position[i] for i in ids if i in index.position]
-        mask[positions] = True
-        return mask
+            return np.ones(len(index), dtype=bool)
+        cached = index.masks.get(filters)
+        if cached is None:
+            with self.engine.connect() as conn:
+                ids = conn.execute(filters.statement()).scalars().all()
+            cached = np.zeros(len(index), dtype=bool)
+            cached[[index.position[i] for i in ids if i in index.position]] = True
+            with self._lock:
+                if len(index.masks) >= MASK_CACHE:
+                    index.masks.pop(next(iter(index.masks)))
+                index.masks[filters] = cached
+        return cached.copy()
+
+    def _query_vector(self, query: str) -> np.ndarray | None:
+        if self.embedder is None:
+            return None
+        with self._lock:
+            vector = self._vectors.get(query)
+        if vector is None:
+            vector = self.embedder.embed_queries([query])[0]
+            with self._lock:
+                if self._query_cache:
+                    if len(self._vectors) >= self._query_cache:
+                        self._vectors.pop(next(iter(self._vectors)))
+                    self._vectors[query] = vector
+        return vector
 
     def _scores(self, index: CatalogIndex, query: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(tier, relevance, matched) per row: tier 3 exact, 2 fuzzy, 1 lexical/semantic."""
         n = len(index)
-        key = normalise(query)
-        tier = np.zeros(n, np.int8)
-        fuzzy = np.zeros(n, np.float32)
-        for i, (name, aliases) in enumerate(zip(index.names, index.aliases, strict=True)):
-            if key == name or key in aliases:
-                tier[i] = 3
-            elif len(key) >= 2 and (key in name or any(key in a for a in aliases[:1])):
-                tier[i] = 2
-        best = process.extract(key, index.names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
-        for _, score, i in best:
-            fuzzy[i] = max(fuzzy[i], score)
-        for forms in (0, 1):
-            choices = [a[forms] if len(a) > forms else "" for a in index.aliases]
-            for _, score, i in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None):
-                fuzzy[i] = max(fuzzy[i], score)
-        tier = np.where((tier == 0) & (fuzzy > 0), 2, tier).astype(np.int8)
+        tier, fuzzy = index.names.key_scores(normalise(query))
         english = self.lexicon.is_english(query)
         lexical = self.lexicon.translate_english(query)[0] if english else query
         coverage = index.bigram_coverage(lexical) if lexical else np.zeros(n, np.float32)
         words = index.words.scores(self.lexicon.index_tokens(lexical)) if lexical else np.zeros(n, np.float32)
         dense = np.zeros(n, np.float32)
         semantic = np.zeros(n, dtype=bool)
-        if self.embedder is not None and n:
-            dense = index.matrix @ self.embedder.embed_queries([query])[0]
+        vector = self._query_vector(query) if n else None
+        if vector is not None:
+            dense = index.matrix @ vector
             semantic = dense >= DENSE_MIN
             if english:
                 # Cross-language cosines sit lower; a match must stand clear of the bulk of the catalog.
@@ -204,10 +200,9 @@ class CatalogSearch:
         filters = CatalogFilters(sector=product.sector or None, status="active",
                                  exclude_enterprise=product.enterprise)
         mask = self._mask(index, filters)
-        own_name = normalise(product.enterprise)
-        for i, p in enumerate(index.products):
-            if mask[i] and normalise(p.enterprise) == own_name:  # same enterprise written differently
-                mask[i] = False
+        own_forms = enterprise_aliases(product.enterprise)
+        if own_forms:  # the same enterprise written differently
+            mask[index.names.rows_of_enterprise(own_forms[0])] = False
         own = index.position.get(product_id)
         if own is not None:
             mask[own] = False
@@ -232,19 +227,8 @@ class CatalogSearch:
         """
         index = self.index()
         key = normalise(text)
-        enterprise_score = np.zeros(len(index), np.float32)
-        rows_of: dict[tuple[str, ...], list[int]] = {}
-        for i, aliases in enumerate(index.aliases):
-            rows_of.setdefault(aliases, []).append(i)
-        for aliases, members in rows_of.items():
-            best = 0.0
-            for alias in aliases:
-                if len(alias) >= 2 and alias in key:
-                    best = max(best, 100.0 if len(alias) >= 3 else 90.0)
-                elif len(alias) >= 4:
-                    best = max(best, fuzz.partial_ratio(alias, key, score_cutoff=MENTION_MIN) * 0.95)
-            enterprise_score[members] = best
-        name_score = np.array([_name_mention(core, key) for core in index.cores], dtype=np.float32)
+        enterprise_score = index.names.enterprise_mentions(key)
+        name_score = index.names.name_mentions(key)
         by_enterprise = enterprise_score.max(initial=0) > 0
         if by_enterprise:
             rows = np.flatnonzero(enterprise_score >= enterprise_score.max() - 1e-6)

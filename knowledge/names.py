@@ -47,11 +47,25 @@ def enterprise_aliases(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(forms))
 
 
-_MODEL_CODE = re.compile(r"^[a-z0-9][a-z0-9\-_/.+]*型?")
+_MODEL_CODE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9\-_/.+]*)(型?)\s*")
+
+
+def without_model_code(name: str) -> str:
+    """The product name as written, minus a leading model code: SK-190型高压变频器 → 高压变频器.
+
+    A code has a digit and is marked by 型, a hyphen or its length; 5G基站天线, LED灯, X光机 keep theirs.
+    """
+    match = _MODEL_CODE.match(name)
+    if not match:
+        return name
+    code, marker = match.group(1), match.group(2)
+    if not any(c.isdigit() for c in code) or not (marker or "-" in code or len(code) >= 4):
+        return name
+    rest = name[match.end():]
+    return rest if len(rest) >= 2 else name
 
 
 def product_core(name: str) -> str:
     """The product name without a leading model code: SK-190型高压变频器 → 高压变频器."""
-    key = normalise(name)
-    core = _MODEL_CODE.sub("", key)
-    return core if len(core) >= 2 else key
+    core = normalise(without_model_code(name))
+    return core if len(core) >= 2 else normalise(name)

@@ -25,6 +25,7 @@ from knowledge.catalog_vectors import ProductVectors
 from knowledge.dense import make_client
 from knowledge.embedders import load_embedder
 from knowledge.lexicon import shared_lexicon
+from knowledge.names import without_model_code
 from knowledge.settings import Settings
 
 CODE_A = complete_code("91330100MA2AB1234")
@@ -209,3 +210,29 @@ def test_credit_code_check_character() -> None:
     assert credit_code_problem("91350100M000100Y43") is None
     assert "校验位" in (credit_code_problem("91350100M000100Y44") or "")
     assert "18 位" in (credit_code_problem("9135") or "")
+
+
+@pytest.mark.parametrize(("name", "core"), [
+    ("SK-190型高压变频器", "高压变频器"), ("ZX2000型空压机", "空压机"), ("ABC1234 数控机床", "数控机床"),
+    ("5G基站天线", "5G基站天线"), ("LED照明灯", "LED照明灯"), ("X光机", "X光机"), ("A1型", "A1型"),
+])
+def test_model_codes_are_dropped_but_names_that_start_with_latin_letters_are_kept(name: str, core: str) -> None:
+    assert without_model_code(name) == core
+
+
+def test_products_named_in_a_question_are_found_by_head_noun_and_with_a_typo(services: Services) -> None:
+    by_head = {h.product.product_id for h in services.catalog.mentions("有没有高压变频器进了目录")}
+    assert {"HY-1", "DF-1"} <= by_head
+    with_typo = services.catalog.mentions("高性能碳纤微复合材料是目录产品吗")
+    assert with_typo and all(h.product.product_name.endswith("高性能碳纤维复合材料") for h in with_typo)
+    assert services.catalog.mentions("今天天气怎么样") == []
+
+
+def test_alternatives_skip_the_same_enterprise_written_differently(services: Services, tmp_path: Path) -> None:
+    row = ["TX-3", "高压变频器", "浙江天喜厨电股份有限公司（示例）", "", "杭州市", "装备制造", "2024", "", "变频调速"]
+    import_catalog(services.engine, services.catalog.vectors, _write_csv(tmp_path / "more.csv", [*ROWS, row]))
+    mine = services.catalog.get("TX-3")
+    ids = [h.product.product_id for h in services.catalog.alternatives(mine.product_id)]
+    assert "HY-1" in ids and "TX-3" not in ids
+    others = [h.product.product_id for h in services.catalog.alternatives("HY-1")]
+    assert "TX-3" in others
