@@ -4,7 +4,9 @@
      ├── KBNotBuiltError      no published knowledge base version in the data dir
      ├── UnknownClauseError   a (doc_id, clause_id) pair that the KB does not hold
      ├── EmbedderError        the configured embedder cannot be loaded
-     └── UnknownProductError  a product id the catalog does not hold
+     ├── UnknownProductError  a product id the catalog does not hold
+     ├── FactError            an unknown fact name or a value of the wrong type
+     └── RulesError           a rules file that does not load or cites a clause the KB lacks
 """
 
 
@@ -30,3 +32,11 @@ class UnknownProductError(KnowledgeError):
     def __init__(self, product_id: str) -> None:
         super().__init__(f"《目录》中没有编号为 {product_id} 的产品 / no catalog product with id {product_id}")
         self.product_id = product_id
+
+
+class FactError(KnowledgeError):
+    """A fact that is not in the vocabulary, or a value that does not fit its type."""
+
+
+class RulesError(KnowledgeError):
+    """A rules file that is malformed or cites what the knowledge base does not hold."""
