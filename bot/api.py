@@ -10,9 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from bot.api_catalog import router as catalog_router
+from bot.api_rules import router as rules_router
 from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
 from bot.services import Services
-from knowledge.errors import KnowledgeError, UnknownClauseError, UnknownProductError
+from knowledge.errors import FactError, KnowledgeError, UnknownClauseError, UnknownProductError
+from knowledge.facts import show
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,10 @@ def create_app(services: Services) -> FastAPI:
     async def on_unknown_product(_: Request, exc: UnknownProductError) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": str(exc)})
 
+    @app.exception_handler(FactError)
+    async def on_bad_fact(_: Request, exc: FactError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+
     @app.exception_handler(KnowledgeError)
     async def on_knowledge_error(_: Request, exc: KnowledgeError) -> JSONResponse:
         log.error("knowledge base unavailable: %s", exc)
@@ -82,8 +88,12 @@ def create_app(services: Services) -> FastAPI:
 
     @app.post("/v1/ask", response_model=AskResponse)
     def ask(body: AskRequest, svc: ServicesDep) -> dict[str, Any]:
-        """Answer a question with clause citations (or say the KB does not cover it)."""
-        return svc.composer().ask(body.question).to_dict()
+        """Answer a question with clause citations (or say the KB does not cover it). Facts stated
+        in the question, in ``profile`` and earlier in the session feed the verdicts."""
+        profile = {**svc.sessions.get(body.session_id), **(body.profile or {})}
+        answer = svc.composer().ask(body.question, profile=profile, as_of=body.as_of)
+        svc.sessions.remember(body.session_id, {k: show(v) for k, v in answer.facts.items()})
+        return answer.to_dict()
 
     @app.get("/v1/documents", response_model=list[DocumentPublic])
     def documents(svc: ServicesDep) -> list[DocumentPublic]:
@@ -109,4 +119,5 @@ def create_app(services: Services) -> FastAPI:
                             parent_id=c.parent_id, children=children, kb_version=kb.version)
 
     app.include_router(catalog_router)
+    app.include_router(rules_router)
     return app

@@ -1,4 +1,4 @@
-"""Command line: ``jingpin serve | ask | ingest | catalog | eval`` — a thin layer over the same services."""
+"""Command line: ``jingpin serve | ask | ingest | catalog | check | eval`` — a thin layer over the same services."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.cli_catalog import add_catalog_commands
+from bot.cli_check import add_check_command
 from bot.schemas import AskRequest
 from ingest.errors import IngestError
 from knowledge.errors import KnowledgeError
@@ -42,12 +43,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.services import build_services
 
     try:
-        request = AskRequest(question=args.question)
+        request = AskRequest(question=args.question, as_of=args.as_of)
     except ValidationError as exc:
         message = str(exc.errors()[0].get("msg", "")).removeprefix("Value error, ")
         print(f"jingpin: {message}", file=sys.stderr)
         return 2
-    answer = build_services(_settings(args)).composer().ask(request.question)
+    answer = build_services(_settings(args)).composer().ask(request.question, as_of=request.as_of)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="提问 / ask a question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="输出与 API 相同的 JSON")
+    ask.add_argument("--as-of", help="按哪一天判断规则（YYYY-MM-DD，默认今天）")
     ask.set_defaults(func=cmd_ask)
 
     ingest = sub.add_parser("ingest", help="导入政策文件 / ingest policy files (.txt .md .docx .pdf .html)")
@@ -108,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(func=cmd_ingest)
 
     add_catalog_commands(sub, _settings)
+    add_check_command(sub, _settings)
 
     evaluate = sub.add_parser("eval", help="评测 / evaluate on the labelled question set")
     evaluate.add_argument("--questions", help="JSONL 问题集（默认 benchmarks/data/eval_questions.jsonl）")

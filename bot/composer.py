@@ -6,21 +6,26 @@ Every factual sentence of an answer is a verbatim quote of a cited clause; what 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalog_answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.catalog_questions import route_catalog
+from bot.eligibility_answers import gather_facts, pick_rules, render_verdicts, rule_sectors
 from bot.intent import Intent, classify_intent, is_catalog_question
 from bot.phrasing import conclusion, out_of_scope_answer, render_answer
 from bot.quotes import select_quote
 from bot.scope import assess_scope
 from bot.verify import verify_citations
 from knowledge.catalog_search import CatalogSearch
+from knowledge.facts import show
 from knowledge.kb import KnowledgeBase
 from knowledge.models import Citation, ScoredClause
 from knowledge.retrieval import HybridRetriever
+from knowledge.rules import Rule, load_rules
+from knowledge.rules_engine import evaluate
 
 MAX_CITATIONS = 3
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
@@ -38,6 +43,7 @@ class Answer:
     timings_ms: dict[str, float]
     products: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[dict[str, Any]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)  # what the asker's case is understood to be
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body of the API response (same for ``jingpin ask --json``)."""
@@ -48,6 +54,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "products": self.products,
             "verdicts": self.verdicts,
+            "facts": {k: show(v) for k, v in self.facts.items()},
             "kb_version": self.kb_version,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
@@ -61,10 +68,12 @@ class AnswerComposer:
     """Answers questions from one KB version; stateless, safe to share across requests."""
 
     def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever | None = None,
-                 catalog: CatalogSearch | None = None) -> None:
+                 catalog: CatalogSearch | None = None, rules: list[Rule] | None = None) -> None:
         self.kb = kb
         self.retriever = retriever or HybridRetriever(kb)
         self.catalog = catalog
+        self.rules = rules if rules is not None else load_rules(kb)
+        self._rule_sectors = rule_sectors(self.rules)
         self._probes: dict[tuple[str, int], list[Citation]] = {}
 
     def policy_context(self, probe: str, count: int) -> list[Citation]:
@@ -131,12 +140,53 @@ class AnswerComposer:
             products=[p.to_dict() for p in reply.products],
         )
 
-    def ask(self, question: str) -> Answer:
-        """Answer ``question`` (already validated: 1–2000 characters of text)."""
+    def case_facts(self, question: str, profile: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The asker's facts: ``profile``, what ``question`` states, and the catalog row of a
+        product_id among them (raises FactError / UnknownProductError on bad input)."""
+        sectors = set(self._rule_sectors)
+        if self.catalog is not None:
+            sectors |= {p.sector for p in self.catalog.index().products if p.sector}
+        facts = gather_facts(question, profile, sectors)
+        if "product_id" in facts and self.catalog is not None:
+            facts = gather_facts(question, profile, sectors, self.catalog.get(facts["product_id"]))
+        return facts
+
+    def _verdict_answer(self, question: str, facts: dict[str, Any], as_of: dt.date, english: bool,
+                        started: float, profile_given: bool) -> Answer | None:
+        asked = pick_rules(question, self.rules, facts, profile_given=profile_given)
+        if asked is None:
+            return None
+        t0 = time.perf_counter()
+        verdicts = evaluate(asked.rules, facts, as_of)
+        citations = list({(c.doc_id, c.clause_id, c.quote): c for v in verdicts for c in v.citations}.values())
+        topic = classify_intent(self.kb.lexicon.query_text(question))
+        intent: Intent = topic if topic in ("eligibility", "incentive", "procurement") else (
+            "procurement" if asked.buyer else "eligibility")
+        finished = time.perf_counter()
+        return Answer(
+            answer=render_verdicts(verdicts, english), intent=intent, grounded=True, citations=citations,
+            kb_version=self.kb.version, verdicts=[v.to_dict() for v in verdicts], facts=facts,
+            timings_ms={"retrieve": 0.0, "compose": (finished - t0) * 1000, "total": (finished - started) * 1000},
+        )
+
+    def ask(self, question: str, profile: dict[str, Any] | None = None, as_of: dt.date | None = None) -> Answer:
+        """Answer ``question`` (already validated: 1–2000 characters of text). ``profile`` holds facts
+        the asker stated before; a question about their own case gets verdicts computed for ``as_of``
+        (default today). The answer carries the facts understood, for the session to keep."""
         started = time.perf_counter()
+        facts = self.case_facts(question, profile)
+        english = self.kb.lexicon.is_english(question)
+        scope = assess_scope(self.kb, question)
+        answer = None
+        if scope.reason not in ("injection", "other_region"):
+            answer = self._verdict_answer(question, facts, as_of or dt.date.today(), english, started,
+                                          profile_given=bool(profile))
+        answer = answer or self._answer(question, english, scope, started)
+        answer.facts = facts
+        return answer
+
+    def _answer(self, question: str, english: bool, scope: Any, started: float) -> Answer:
         kb = self.kb
-        english = kb.lexicon.is_english(question)
-        scope = assess_scope(kb, question)
         if self.catalog is not None and scope.reason not in ("injection", "other_region"):
             route = route_catalog(question, self.catalog,
                                   intent_is_catalog=is_catalog_question(kb.lexicon.query_text(question)),

@@ -45,6 +45,7 @@ class AskResponse(BaseModel):
     citations: list[Citation]  # the knowledge-side record is the public shape
     products: list[ProductPublic]
     verdicts: list[dict[str, Any]]
+    facts: dict[str, Any] = {}
     kb_version: int
     timings_ms: dict[str, float]
 

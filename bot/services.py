@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.composer import AnswerComposer
+from bot.sessions import SessionStore
 from ingest.builder import ensure_kb
 from ingest.catalog_import import ensure_catalog
 from knowledge import store
@@ -35,6 +36,7 @@ class Services:
     embedder: Embedder
     engine: Engine
     catalog: CatalogSearch
+    sessions: SessionStore = field(default_factory=SessionStore)
     _composer: AnswerComposer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -17,7 +17,8 @@ def test_deemed_track_record_question_is_answered_with_the_clause(services: Serv
     assert first.clause_id == "三(二)2" and first.label == "三（二）2"
     assert "二年内视同已具备相应工程或销售业绩" in first.quote
     assert first.doc_number == "浙经信技术〔2013〕573号"
-    assert answer.answer.startswith("可以")
+    # Asked about the asker's own case without the facts the rule needs: a needs_info verdict.
+    assert answer.answer.startswith("结论：需要补充信息") and answer.verdicts[0]["status"] == "needs_info"
     assert "依据：" in answer.answer and "〔三（二）2〕" in answer.answer
 
 

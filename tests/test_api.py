@@ -4,42 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from bot.api import create_app
 from bot.services import Services
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url(services: Services) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        if time.time() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 def _without_timings(body: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +28,8 @@ def test_ask_returns_the_contract(base_url: str) -> None:
     r = httpx.post(f"{base_url}/v1/ask", json={"question": "我们的产品进了《目录》，没有以往业绩能参加工程投标吗？"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"answer", "intent", "grounded", "citations", "products", "verdicts", "kb_version", "timings_ms"}
+    assert set(body) == {"answer", "intent", "grounded", "citations", "products", "verdicts", "facts", "kb_version",
+                         "timings_ms"}
     assert body["grounded"] is True and body["intent"] == "procurement"
     assert set(body["timings_ms"]) == {"retrieve", "compose", "total"}
     first = body["citations"][0]
