@@ -80,14 +80,16 @@ def _conclusion(verdicts: list[Verdict], english: bool) -> str:
     return "各项适用情况如下（✓ 满足，✗ 不满足，？ 待确认）。"
 
 
-def _condition_line(label: str, status: str, given: Any, required: str, note: str) -> str:
+def _condition_line(label: str, status: str, given: Any, required: str, note: str, english: bool) -> str:
     def plain(value: Any) -> Any:
-        return "是" if value is True else "否" if value is False else value
+        if isinstance(value, bool):
+            return ("yes" if value else "no") if english else ("是" if value else "否")
+        return value
 
-    shown = "未提供" if given is None else plain(given)
+    shown = ("not given" if english else "未提供") if given is None else plain(given)
     if isinstance(shown, dict):
         shown = "，".join(f"{FACTS[k].label if k in FACTS else k}：{plain(v)}" for k, v in shown.items())
-    line = f"  {_MARK[status]} {label}：{shown}（要求：{required}）"
+    line = f"  {_MARK[status]} {label}：{shown}（{'required' if english else '要求'}：{required}）"
     return line + (f"——{note}" if note and status != "met" else "")
 
 
@@ -101,7 +103,7 @@ def render_verdicts(verdicts: list[Verdict], english: bool) -> str:
         if v.status == "met":
             lines.append(f"  {v.outcome}")
         for cond in v.conditions:
-            lines.append(_condition_line(cond.label, cond.status, cond.given, cond.required, cond.note))
+            lines.append(_condition_line(cond.label, cond.status, cond.given, cond.required, cond.note, english))
         for key, value in v.computed.items():
             if key.endswith("_period_end"):
                 lead = "Period ends on" if english else "期限截止日"

@@ -264,3 +264,11 @@ def test_interactive_cli_asks_for_missing_facts_one_at_a_time(services: Services
     asked = [q for q in ("是否已列入《目录》", "核心技术水平", "自主知识产权", "认定日期") if q in out.stdout]
     assert len(asked) == 4 and out.stdout.index("核心技术水平") < out.stdout.index("认定日期")
     assert "结论：可以" in out.stdout and "2027-03-01" in out.stdout
+
+
+def test_english_own_case_question_gets_an_english_framed_verdict(base_url: str) -> None:
+    question = ("Our product was certified on 2025-03-01, internationally advanced, with invention patents. "
+                "Does the track record rule apply?")
+    body = httpx.post(f"{base_url}/v1/ask", json={"question": question, "as_of": "2026-11-24"}).json()
+    assert body["verdicts"][0]["rule_id"] == "deemed_track_record" and body["verdicts"][0]["status"] == "met"
+    assert body["answer"].startswith("Conclusion: Yes.") and "Sources:" in body["answer"]
