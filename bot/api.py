@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from bot.api_catalog import router as catalog_router
 from bot.api_rules import router as rules_router
+from bot.api_telegram import add_webhook_route, telegram_application, telegram_lifespan
 from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
 from bot.services import Services
 from knowledge.errors import FactError, KnowledgeError, UnknownClauseError, UnknownProductError
@@ -51,9 +52,12 @@ def create_app(services: Services) -> FastAPI:
         title="jingpin 浙江制造精品政策问答",
         version="0.1.0",
         description="Grounded answers about 浙经信技术〔2013〕573号 and its 《目录》, every statement cited.",
+        lifespan=telegram_lifespan,
     )
 
     app.state.services = services
+    app.state.telegram = telegram_application(services)
+    add_webhook_route(app, services)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,4 +1,4 @@
-"""Command line: ``jingpin serve | ask | ingest | catalog | check | eval`` — a thin layer over the same services."""
+"""Command line: ``jingpin serve | ask | bot | ingest | catalog | check | eval`` — a thin layer over the same services."""
 
 from __future__ import annotations
 
@@ -56,6 +56,37 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bot(args: argparse.Namespace) -> int:
+    """Run the Telegram bot by polling, or register the webhook URL with Telegram."""
+    import asyncio
+
+    from bot.services import build_services
+    from bot.telegram_bot import build_application
+
+    settings = _settings(args)
+    if not settings.telegram_token:
+        print("jingpin: 请设置 JINGPIN_TELEGRAM_TOKEN / set JINGPIN_TELEGRAM_TOKEN", file=sys.stderr)
+        return 2
+    application = build_application(build_services(settings))
+    if args.set_webhook:
+        if not settings.telegram_webhook_secret:
+            print("jingpin: webhook 需要 JINGPIN_TELEGRAM_WEBHOOK_SECRET / set JINGPIN_TELEGRAM_WEBHOOK_SECRET",
+                  file=sys.stderr)
+            return 2
+
+        async def register() -> bool:
+            async with application:
+                return bool(await application.bot.set_webhook(args.set_webhook,
+                                                              secret_token=settings.telegram_webhook_secret))
+
+        ok = asyncio.run(register())
+        print(f"jingpin: webhook {'已设置' if ok else '设置失败'}：{args.set_webhook}")
+        return 0 if ok else 1
+    print("jingpin: Telegram 机器人已启动（轮询） / bot polling", flush=True)
+    application.run_polling()
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Parse policy files and publish a new KB version that includes them."""
     from ingest.builder import build_version, ensure_kb, parse_files
@@ -108,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+")
     ingest.add_argument("--replace", action="store_true", help="新版本只包含这些文件")
     ingest.set_defaults(func=cmd_ingest)
+
+    telegram = sub.add_parser("bot", help="运行 Telegram 机器人 / run the Telegram bot (polling)")
+    telegram.add_argument("--set-webhook", metavar="URL", help="向 Telegram 注册 webhook 地址（…/telegram/webhook）")
+    telegram.set_defaults(func=cmd_bot)
 
     add_catalog_commands(sub, _settings)
     add_check_command(sub, _settings)

@@ -1,0 +1,149 @@
+"""The Telegram bot: the real python-telegram-bot Application against our Bot API server on 127.0.0.1,
+driving whole conversations; the webhook through a real uvicorn server."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from bot_api_server import FakeBotAPI, parse_html
+
+from bot.api import create_app
+from bot.services import Services
+from bot.telegram_bot import build_application, register_commands
+from bot.telegram_format import answer_html, split_message
+
+TOKEN = "123456:TEST"
+
+
+def _serve(app: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started:
+        assert time.time() < deadline, "server did not start"
+        time.sleep(0.05)
+    return server, thread, port
+
+
+@pytest.fixture(scope="module")
+def bot_api() -> Iterator[tuple[FakeBotAPI, str]]:
+    fake = FakeBotAPI()
+    server, thread, port = _serve(fake.app)
+    yield fake, f"http://127.0.0.1:{port}/bot"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _with_telegram(services: Services, base_url: str, **extra: Any) -> Services:
+    settings = services.settings.model_copy(update={"telegram_token": TOKEN, "telegram_base_url": base_url, **extra})
+    return dataclasses.replace(services, settings=settings)
+
+
+@pytest.fixture(scope="module")
+def polling_bot(services: Services, bot_api: tuple[FakeBotAPI, str]) -> Iterator[FakeBotAPI]:
+    fake, base_url = bot_api
+    application = build_application(_with_telegram(services, base_url), rate_limit=5)
+    stop = threading.Event()
+
+    async def run() -> None:
+        async with application:
+            await register_commands(application)  # what run_polling's post_init does
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+            await application.updater.stop()
+            await application.stop()
+
+    thread = threading.Thread(target=lambda: asyncio.run(run()), daemon=True)
+    thread.start()
+    yield fake
+    stop.set()
+    thread.join(timeout=20)
+
+
+def test_start_greets_and_registers_commands_in_two_languages(polling_bot: FakeBotAPI) -> None:
+    polling_bot.push_text(101, "/start")
+    greeting = polling_bot.wait_messages(101, 1)[0]
+    assert "浙江制造精品" in greeting["text"] and "/check" in greeting["text"]
+    polling_bot.push_text(102, "/start", language="en")
+    assert polling_bot.wait_messages(102, 1)[0]["text"].startswith("Hello!")
+    languages = {c.get("language_code") for c in polling_bot.calls("setMyCommands")}
+    assert languages == {None, "en"}
+
+
+def test_question_gets_cited_answer_and_the_source_button_shows_the_clause(polling_bot: FakeBotAPI) -> None:
+    polling_bot.push_text(103, "参加省级政府组织的展会，展位费有资助吗？")
+    answer = polling_bot.wait_messages(103, 1)[0]
+    assert "〔三（二）4〕" in answer["text"] and "依据" in answer["text"]
+    button = answer["reply_markup"]["inline_keyboard"][0][0]
+    assert button["text"] == "查看原文 三（二）4"
+    polling_bot.push_callback(103, button["callback_data"], answer)
+    clause = polling_bot.wait_messages(103, 2)[1]
+    assert "〔三（二）4〕" in clause["text"] and "展位费资助" in clause["text"]
+    html_sent = polling_bot.calls("sendMessage")[-1]["text"]
+    assert "<b>" in html_sent and "展位费资助" in html_sent.split("<b>", 1)[1].split("</b>", 1)[0]
+    assert polling_bot.calls("answerCallbackQuery")
+
+
+def test_clause_catalog_and_alternatives_commands(polling_bot: FakeBotAPI) -> None:
+    polling_bot.push_text(104, "/clause 三（二）6")
+    assert "三个以上品牌" in polling_bot.wait_messages(104, 1)[0]["text"]
+    polling_bot.push_text(104, "/alt 工业机器人")
+    page = polling_bot.wait_messages(104, 2)[1]
+    assert "【示例】" in page["text"] and "已退出" not in page["text"]
+    next_button = page["reply_markup"]["inline_keyboard"][0][-1]
+    assert next_button["text"] == "下一页"
+    polling_bot.push_callback(104, next_button["callback_data"], page)
+    assert "第 6–" in polling_bot.wait_messages(104, 3)[2]["text"]
+    polling_bot.push_text(104, "/clause 九（九）")
+    assert "没有找到条款" in polling_bot.wait_messages(104, 4)[3]["text"]
+
+
+def test_rate_limit_answers_kindly(polling_bot: FakeBotAPI) -> None:
+    for _ in range(6):
+        polling_bot.push_text(105, "文号是什么？")
+    replies = polling_bot.wait_messages(105, 6)
+    assert "太频繁" in replies[-1]["text"]
+
+
+def test_long_answers_are_split_at_sentence_ends_into_valid_html() -> None:
+    sentence = "对列入《目录》的产品，<政府采购单位> & 国有投资为主的项目建设单位不得将其排斥在招标采购项目之外。"
+    text = "结论：可以。\n" + sentence * 150  # about 6000 characters on one line
+    parts = split_message(answer_html(text))
+    assert len(parts) >= 2 and all(len(p) <= 4096 for p in parts)
+    visible = [parse_html(p) for p in parts]  # each part parses on its own, as Telegram requires
+    assert all(v.rstrip().endswith("。") or v.startswith("结论") for v in visible[1:])
+    assert "".join(v.replace("\n", "") for v in visible) == text.replace("\n", "")
+
+
+def test_webhook_needs_the_secret_and_answers_with_it(services: Services, bot_api: tuple[FakeBotAPI, str]) -> None:
+    fake, base_url = bot_api
+    app = create_app(_with_telegram(services, base_url, telegram_webhook_secret="s3cret"))
+    server, thread, port = _serve(app)
+    try:
+        url = f"http://127.0.0.1:{port}/telegram/webhook"
+        update = fake.update_json(106, "文号是什么？")
+        assert httpx.post(url, json=update).status_code == 403
+        assert httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code == 403
+        assert fake.messages(106) == []
+        ok = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}, timeout=60)
+        assert ok.status_code == 200
+        assert "浙经信技术〔2013〕573号" in fake.wait_messages(106, 1)[0]["text"]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
