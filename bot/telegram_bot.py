@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict, deque
+from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
@@ -21,13 +22,16 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    PicklePersistence,
     filters,
 )
 
 from bot.catalog_answers import product_line
 from bot.schemas import MAX_QUESTION
 from bot.services import Services
+from bot.telegram_check import check_conversation
 from bot.telegram_format import answer_html, citation_buttons, clause_html, escape, split_message
+from bot.telegram_staff import StaffDesk
 from knowledge.catalog_search import CatalogFilters
 from knowledge.errors import KnowledgeError
 from knowledge.models import Citation
@@ -115,8 +119,6 @@ class JingpinBot:
         text = message.text.strip()
         if text in ("帮助", "help"):
             return await self.help(update, context)
-        if text == "资格自测":
-            return await self.reply(update, escape("请发送 /check 开始资格自测。"))
         if text in ("问政策", "找目录产品"):
             hint = "请直接发送您的问题。" if text == "问政策" else "请发送 /alt 加需求，或 /catalog 加企业或产品名称。"
             return await self.reply(update, escape(hint))
@@ -224,13 +226,17 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
     await application.bot.set_my_commands(COMMANDS_EN, language_code="en")
 
 
-def build_application(services: Services, *, updater: bool = True,
-                      rate_limit: int = RATE_LIMIT) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The bot over ``services`` (token and base URL from the settings)."""
+def build_application(services: Services, *, updater: bool = True, rate_limit: int = RATE_LIMIT,
+                      state_file: Path | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot over ``services`` (token and base URL from the settings). Conversation state is kept
+    in ``state_file`` (default ``telegram_state.pickle`` in the data dir)."""
     settings = services.settings
     if not settings.telegram_token:
         raise ValueError("未设置 JINGPIN_TELEGRAM_TOKEN / JINGPIN_TELEGRAM_TOKEN is not set")
-    builder = ApplicationBuilder().token(settings.telegram_token).post_init(register_commands)
+    state_file = state_file or settings.data_dir / "telegram_state.pickle"
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    persistence = PicklePersistence(filepath=state_file)
+    builder = ApplicationBuilder().token(settings.telegram_token).post_init(register_commands).persistence(persistence)
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.rsplit("/", 1)[0] + "/file/bot")
@@ -238,6 +244,12 @@ def build_application(services: Services, *, updater: bool = True,
         builder = builder.updater(None)
     application = builder.build()
     handlers = JingpinBot(services, rate_limit)
+    application.add_handler(check_conversation(services))
+    staff = StaffDesk(services)
+    application.add_handler(MessageHandler(filters.Document.ALL, staff.upload))
+    application.add_handler(CallbackQueryHandler(staff.confirm, pattern=r"^[ux]\|"))
+    application.add_handler(CommandHandler("withdraw", staff.withdraw))
+    application.add_handler(CommandHandler("kb", staff.kb))
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help))
     application.add_handler(CommandHandler("clause", handlers.clause_command))

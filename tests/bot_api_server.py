@@ -91,6 +91,17 @@ class FakeBotAPI:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         self._push({"message": message})
 
+    def push_document(self, chat_id: int, file_name: str, content: bytes, *, user_id: int | None = None) -> None:
+        """A user sends a file (kept here for getFile and the download)."""
+        file_id = f"file{next(self._message_ids)}"
+        with self.lock:
+            self.files[file_id] = content
+        self._push({"message": {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": user_id or chat_id, "is_bot": False, "first_name": "测试"},
+            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
+                         "file_size": len(content)}}})
+
     def push_callback(self, chat_id: int, data: str, message: dict[str, Any]) -> None:
         """A user presses an inline button with ``data`` under the bot's ``message``."""
         self._push({"callback_query": {"id": str(next(self._message_ids)), "chat_instance": "ci", "data": data,

@@ -9,6 +9,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -52,10 +54,10 @@ def _with_telegram(services: Services, base_url: str, **extra: Any) -> Services:
     return dataclasses.replace(services, settings=settings)
 
 
-@pytest.fixture(scope="module")
-def polling_bot(services: Services, bot_api: tuple[FakeBotAPI, str]) -> Iterator[FakeBotAPI]:
-    fake, base_url = bot_api
-    application = build_application(_with_telegram(services, base_url), rate_limit=5)
+@contextmanager
+def running_bot(services: Services, base_url: str, state_file: Path) -> Iterator[None]:
+    """The bot polling our Bot API server from a thread, as ``jingpin bot`` would."""
+    application = build_application(_with_telegram(services, base_url), rate_limit=5, state_file=state_file)
     stop = threading.Event()
 
     async def run() -> None:
@@ -71,9 +73,19 @@ def polling_bot(services: Services, bot_api: tuple[FakeBotAPI, str]) -> Iterator
 
     thread = threading.Thread(target=lambda: asyncio.run(run()), daemon=True)
     thread.start()
-    yield fake
-    stop.set()
-    thread.join(timeout=20)
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def polling_bot(services: Services, bot_api: tuple[FakeBotAPI, str],
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeBotAPI]:
+    fake, base_url = bot_api
+    with running_bot(services, base_url, tmp_path_factory.mktemp("tg") / "state.pickle"):
+        yield fake
 
 
 def test_start_greets_and_registers_commands_in_two_languages(polling_bot: FakeBotAPI) -> None:
@@ -144,6 +156,93 @@ def test_webhook_needs_the_secret_and_answers_with_it(services: Services, bot_ap
         ok = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}, timeout=60)
         assert ok.status_code == 200
         assert "浙经信技术〔2013〕573号" in fake.wait_messages(106, 1)[0]["text"]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+ANSWERS = {"哪一方": "k|enterprise", "是否已列入《目录》": "k|是", "核心技术水平": "k|国际先进", "自主知识产权": "k|是",
+           "自主品牌": "k|是", "产品编号": "/skip", "认定日期": "2025年3月1日"}
+
+
+def test_check_questionnaire_survives_a_restart_and_ends_with_verdicts(services: Services, tmp_path: Path) -> None:
+    fake = FakeBotAPI()
+    server, thread, port = _serve(fake.app)
+    base_url, state = f"http://127.0.0.1:{port}/bot", tmp_path / "state.pickle"
+    chat, asked, restarted = 201, [], False
+    try:
+        bot = running_bot(services, base_url, state)
+        bot.__enter__()
+        fake.push_text(chat, "/check")
+        while True:
+            last = fake.wait_messages(chat, len(asked) + 1)[-1]
+            asked.append(last["text"])
+            if "结论" in last["text"] or len(asked) > 20:
+                break
+            reply = next((a for q, a in ANSWERS.items() if q in last["text"]), "/skip")
+            if len(asked) == 3 and not restarted:  # stop the bot mid-questionnaire, start it again
+                bot.__exit__(None, None, None)
+                bot = running_bot(services, base_url, state)
+                bot.__enter__()
+                restarted = True
+            if reply.startswith("k|"):
+                fake.push_callback(chat, reply, last)
+            else:
+                fake.push_text(chat, reply)
+        bot.__exit__(None, None, None)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    final = asked[-1]
+    assert restarted and "结论" in final
+    assert "【自认定之日起二年内视同已具备相应工程或销售业绩】" in final and "〔三（二）2〕" in final
+    questions = asked[1:-1]
+    assert len(questions) == len(set(questions))  # nothing asked twice
+    assert any("认定日期" in q for q in questions) and any("产品编号" in q for q in questions)
+
+
+STAFF, VISITOR = 301, 302
+NEW_ROWS = ("产品名称,企业名称,所在地区,领域,年度,认定日期,产品简介\n"
+            "智能巡检机器人,浙江测试巡检科技有限公司,杭州市,装备制造,2026,2026-05-01,变电站智能巡检\n")
+
+
+def test_staff_upload_is_published_only_after_confirm_and_others_are_refused(tmp_path: Path) -> None:
+    from bot.services import build_services
+    from knowledge.settings import Settings
+
+    services = build_services(Settings(data_dir=tmp_path / "data", embedder="hash",
+                                       telegram_staff_ids=f"{STAFF}, 999"))
+    fake = FakeBotAPI()
+    server, thread, port = _serve(fake.app)
+    try:
+        with running_bot(services, f"http://127.0.0.1:{port}/bot", tmp_path / "state.pickle"):
+            fake.push_document(VISITOR, "目录2026.csv", NEW_ROWS.encode())
+            assert "只有工作人员" in fake.wait_messages(VISITOR, 1)[0]["text"]
+            before = len(services.catalog.index())
+
+            fake.push_document(STAFF, "目录2026.csv", NEW_ROWS.encode())
+            report = fake.wait_messages(STAFF, 1)[0]
+            assert "试运行" in report["text"] and "新增 1" in report["text"]
+            assert len(services.catalog.index()) == before  # nothing published yet
+            confirm = report["reply_markup"]["inline_keyboard"][0][0]
+            assert confirm["text"] == "确认发布"
+            fake.push_callback(STAFF, confirm["callback_data"], report)
+            assert "已导入" in fake.wait_messages(STAFF, 2)[1]["text"]
+            assert len(services.catalog.index()) == before + 1
+
+            policy = (Path(__file__).parent / "data" / "article_style.txt").read_bytes()
+            fake.push_document(STAFF, "notice.txt", policy)
+            dry = fake.wait_messages(STAFF, 3)[2]
+            assert "试运行：新增" in dry["text"]
+            version = services.kb().version
+            fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
+            assert "已发布知识库版本" in fake.wait_messages(STAFF, 4)[3]["text"]
+            assert services.kb().version == version + 1
+
+            fake.push_text(STAFF, "/kb")
+            assert f"知识库版本 {version + 1}" in fake.wait_messages(STAFF, 5)[4]["text"]
+            fake.push_text(VISITOR, "/withdraw X 原因")
+            assert "只有工作人员" in fake.wait_messages(VISITOR, 2)[1]["text"]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
