@@ -133,9 +133,12 @@ class JingpinBot:
         await self.reply(update, answer_html(answer.answer), citation_buttons(answer.citations, _english(update)))
 
     def _citation(self, doc_id: str, clause_id: str) -> Citation:
+        """The clause as a citation; without a doc_id, from the first document that has it."""
         kb = self.services.kb()
-        doc_id = doc_id or next(iter(kb.documents))
-        clause = kb.clause(doc_id, clause_id.replace("（", "(").replace("）", ")"))
+        clause_id = clause_id.replace("（", "(").replace("）", ")")
+        if not doc_id:
+            doc_id = next((d for d in kb.documents if kb.has_clause(d, clause_id)), next(iter(kb.documents)))
+        clause = kb.clause(doc_id, clause_id)
         document = kb.documents[doc_id]
         return Citation(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
                         clause_id=clause.clause_id, label=clause.label, quote="", text=clause.text)
@@ -159,12 +162,13 @@ class JingpinBot:
         return max(parts, key=len) if parts else ""
 
     async def clause_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """``/clause 三（二）2``."""
-        wanted = " ".join(context.args or []).strip()
-        if not wanted:
-            return await self.reply(update, escape("用法：/clause 三（二）2"))
+        """``/clause 三（二）2`` or ``/clause <doc_id> <clause_id>``."""
+        args = context.args or []
+        if not args:
+            return await self.reply(update, escape("用法：/clause 三（二）2（或 /clause 文件编号 条款）"))
+        doc_id, wanted = (args[0], " ".join(args[1:])) if len(args) > 1 else ("", args[0])
         try:
-            citation = self._citation("", wanted)
+            citation = self._citation(doc_id, wanted)
         except KnowledgeError:
             return await self.reply(update, escape(f"没有找到条款“{wanted}”。示例：/clause 三（二）2"))
         await self.reply(update, clause_html(citation))

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from knowledge.models import Citation
 
 LIMIT = 4096
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])")  # not ";": it ends every escaped entity (&amp;)
 
 
 def escape(text: str) -> str:

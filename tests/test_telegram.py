@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -241,8 +244,36 @@ def test_staff_upload_is_published_only_after_confirm_and_others_are_refused(tmp
 
             fake.push_text(STAFF, "/kb")
             assert f"知识库版本 {version + 1}" in fake.wait_messages(STAFF, 5)[4]["text"]
+
+            # A 6000-character clause comes back in several messages, each valid HTML within the limit.
+            sentence = "对列入《目录》的产品，<采购单位> & 建设单位不得将其排斥在招标采购项目之外。"
+            long_doc = f"关于测试的通知\n\n一、总则\n{sentence * 160}\n".encode()
+            fake.push_document(STAFF, "longdoc.txt", long_doc)
+            dry = fake.wait_messages(STAFF, 6)[5]
+            fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
+            fake.wait_messages(STAFF, 7)
+            fake.push_text(STAFF, "/clause longdoc 一")
+            time.sleep(1.0)
+            parts = fake.messages(STAFF)[7:]
+            assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
+            assert all(p["text"].rstrip().endswith("。") for p in parts)
+            assert sum(p["text"].count("<采购单位> & 建设单位") for p in parts) == 160
             fake.push_text(VISITOR, "/withdraw X 原因")
             assert "只有工作人员" in fake.wait_messages(VISITOR, 2)[1]["text"]
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_set_webhook_registers_the_url_with_the_secret(services: Services, bot_api: tuple[FakeBotAPI, str]) -> None:
+    fake, base_url = bot_api
+    env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir), "JINGPIN_TELEGRAM_TOKEN": TOKEN,
+           "JINGPIN_TELEGRAM_BASE_URL": base_url, "JINGPIN_TELEGRAM_WEBHOOK_SECRET": "s3cret"}
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "bot", "--set-webhook", "https://example.org/telegram/webhook"],
+                         env=env, capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr
+    call = fake.calls("setWebhook")[-1]
+    assert call["url"] == "https://example.org/telegram/webhook" and call["secret_token"] == "s3cret"
+    no_token = subprocess.run([sys.executable, "-m", "bot.cli", "bot"], capture_output=True, text=True, timeout=180,
+                              env={k: v for k, v in env.items() if k != "JINGPIN_TELEGRAM_TOKEN"})
+    assert no_token.returncode == 2 and "JINGPIN_TELEGRAM_TOKEN" in no_token.stderr
