@@ -277,3 +277,20 @@ def test_set_webhook_registers_the_url_with_the_secret(services: Services, bot_a
     no_token = subprocess.run([sys.executable, "-m", "bot.cli", "bot"], capture_output=True, text=True, timeout=180,
                               env={k: v for k, v in env.items() if k != "JINGPIN_TELEGRAM_TOKEN"})
     assert no_token.returncode == 2 and "JINGPIN_TELEGRAM_TOKEN" in no_token.stderr
+
+
+def test_serve_runs_the_bot_beside_the_api_when_a_token_is_set(services: Services) -> None:
+    fake = FakeBotAPI()
+    bot_server, bot_thread, bot_port = _serve(fake.app)
+    with_bot = _with_telegram(services, f"http://127.0.0.1:{bot_port}/bot")
+    api_server, api_thread, api_port = _serve(create_app(with_bot))
+    try:
+        assert httpx.get(f"http://127.0.0.1:{api_port}/healthz").json()["status"] == "ok"
+        fake.push_text(401, "/help")
+        assert "/check" in fake.wait_messages(401, 1)[0]["text"]
+        assert fake.calls("setMyCommands")
+    finally:
+        api_server.should_exit = True
+        api_thread.join(timeout=20)
+        bot_server.should_exit = True
+        bot_thread.join(timeout=10)
