@@ -9,12 +9,14 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from bot.api_admin import router as admin_router
 from bot.api_catalog import router as catalog_router
 from bot.api_rules import router as rules_router
 from bot.api_telegram import add_webhook_route, telegram_application, telegram_lifespan
 from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
 from bot.services import Services
-from knowledge.errors import FactError, KnowledgeError, UnknownClauseError, UnknownProductError
+from ingest.errors import UnknownVersionError
+from knowledge.errors import FactError, KBBusyError, KnowledgeError, UnknownClauseError, UnknownProductError
 from knowledge.facts import show
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,14 @@ def create_app(services: Services) -> FastAPI:
     async def on_unknown_product(_: Request, exc: UnknownProductError) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": str(exc)})
 
+    @app.exception_handler(UnknownVersionError)
+    async def on_unknown_version(_: Request, exc: UnknownVersionError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    @app.exception_handler(KBBusyError)
+    async def on_busy(_: Request, exc: KBBusyError) -> JSONResponse:
+        return JSONResponse(status_code=409, content={"detail": str(exc)})
+
     @app.exception_handler(FactError)
     async def on_bad_fact(_: Request, exc: FactError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
@@ -95,7 +105,7 @@ def create_app(services: Services) -> FastAPI:
         """Answer a question with clause citations (or say the KB does not cover it). Facts stated
         in the question, in ``profile`` and earlier in the session feed the verdicts."""
         profile = {**svc.sessions.get(body.session_id), **(body.profile or {})}
-        answer = svc.composer().ask(body.question, profile=profile, as_of=body.as_of)
+        answer = svc.composer_for(body.kb_version).ask(body.question, profile=profile, as_of=body.as_of)
         svc.sessions.remember(body.session_id, {k: show(v) for k, v in answer.facts.items()})
         return answer.to_dict()
 
@@ -124,4 +134,5 @@ def create_app(services: Services) -> FastAPI:
 
     app.include_router(catalog_router)
     app.include_router(rules_router)
+    app.include_router(admin_router)
     return app

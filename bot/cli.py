@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli_admin import add_admin_commands
 from bot.cli_catalog import add_catalog_commands
 from bot.cli_check import add_check_command
 from bot.schemas import AskRequest
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_catalog_commands(sub, _settings)
     add_check_command(sub, _settings)
+    add_admin_commands(sub, _settings)
 
     evaluate = sub.add_parser("eval", help="评测 / evaluate on the labelled question set")
     evaluate.add_argument("--questions", help="JSONL 问题集（默认 benchmarks/data/eval_questions.jsonl）")
@@ -162,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (IngestError, KnowledgeError) as exc:
+    except (IngestError, KnowledgeError, ValueError) as exc:
         print(f"jingpin: {exc}", file=sys.stderr)
         return 1
 

@@ -21,6 +21,7 @@ class AskRequest(BaseModel):
     session_id: StrictStr | None = None
     profile: dict[str, Any] | None = None
     as_of: dt.date | None = None
+    kb_version: int | None = Field(default=None, ge=1, description="answer against this retained earlier version")
 
     @field_validator("question")
     @classmethod

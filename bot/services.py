@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 
 from bot.composer import AnswerComposer
 from bot.sessions import SessionStore
-from ingest.builder import ensure_kb
+from ingest.builder import clean_leftovers, ensure_kb
 from ingest.catalog_import import ensure_catalog
+from ingest.errors import UnknownVersionError
 from knowledge import store
 from knowledge.catalog_db import make_engine
 from knowledge.catalog_search import CatalogSearch
@@ -39,6 +40,7 @@ class Services:
     sessions: SessionStore = field(default_factory=SessionStore)
     _composer: AnswerComposer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _pinned: dict[int, AnswerComposer] = field(default_factory=dict)
 
     def composer(self) -> AnswerComposer:
         """The composer over the currently published KB version (reloaded after a publish)."""
@@ -51,6 +53,21 @@ class Services:
                 kb = load_kb(self.settings, client=self.client, embedder=self.embedder)
                 self._composer = AnswerComposer(kb, catalog=self.catalog)
             return self._composer
+
+    def composer_for(self, version: int | None) -> AnswerComposer:
+        """The composer of a retained earlier version (to reproduce an old answer), or the current one."""
+        current = self.composer()
+        if version is None or version == current.kb.version:
+            return current
+        if version not in store.complete_versions(self.settings.kb_dir):
+            raise UnknownVersionError(f"知识库版本 {version} 不存在或已被清理 / KB version {version} is not retained")
+        with self._lock:
+            pinned = self._pinned.get(version)
+            if pinned is None:
+                kb = load_kb(self.settings, version, client=self.client, embedder=self.embedder)
+                pinned = AnswerComposer(kb, catalog=self.catalog)
+                self._pinned = {version: pinned}  # keep one pinned version in memory
+            return pinned
 
     def kb(self) -> KnowledgeBase:
         """The published KB version."""
@@ -66,6 +83,7 @@ def build_services(settings: Settings, *, build_if_missing: bool = True) -> Serv
     if build_if_missing:
         ensure_kb(settings, embedder=embedder, client=client)
         ensure_catalog(engine, vectors)
+    clean_leftovers(settings, client)
     catalog = CatalogSearch(engine, shared_lexicon(), embedder, vectors)
     services = Services(settings=settings, client=client, embedder=embedder, engine=engine, catalog=catalog)
     services.composer()  # load now, so the first question is not the slow one

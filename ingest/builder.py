@@ -6,6 +6,7 @@ A failure before :func:`knowledge.store.publish` leaves the previous version ser
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Sequence
@@ -22,7 +23,9 @@ from ingest.readers import read_file
 from knowledge import store
 from knowledge.dense import DenseIndex, drop_collection, make_client
 from knowledge.embedders import Embedder, load_embedder
+from knowledge.errors import KBBusyError
 from knowledge.models import Clause, Document, Passage
+from knowledge.rules import check_rules
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,9 +91,19 @@ def _previous_vectors(client: Any, kb_dir: Path, embedder: Embedder) -> dict[str
 
 
 def build_version(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool = False,
-                  embedder: Embedder | None = None, client: Any = None) -> BuildReport:
+                  embedder: Embedder | None = None, client: Any = None, remove: Sequence[str] = (),
+                  statuses: dict[str, str] | None = None, wait: bool = False) -> BuildReport:
     """Build and publish a new version holding ``results`` plus (unless ``replace_all``) the current
-    version's other documents; a document with the same doc_id is replaced."""
+    version's other documents; a document with the same doc_id is replaced, those in ``remove``
+    are left out and ``statuses`` changes documents' status (e.g. superseded). The whole build holds
+    the publish lock: a second publish gets :class:`KBBusyError` (or waits, with ``wait``)."""
+    with store.publish_lock(settings.kb_dir, wait=wait):
+        return _build(settings, results, replace_all=replace_all, embedder=embedder, client=client,
+                      remove=remove, statuses=statuses or {})
+
+
+def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool, embedder: Embedder | None,
+           client: Any, remove: Sequence[str], statuses: dict[str, str]) -> BuildReport:
     started = time.perf_counter()
     kb_dir = settings.kb_dir
     embedder = embedder or load_embedder(settings.embedder)
@@ -107,6 +120,12 @@ def build_version(settings: Settings, results: Sequence[ParseResult], *, replace
     for result in results:
         documents[result.document.doc_id] = result.document
         clauses[result.document.doc_id] = result.clauses
+    for doc_id in remove:
+        documents.pop(doc_id, None)
+        clauses.pop(doc_id, None)
+    for doc_id, status in statuses.items():
+        if doc_id in documents:
+            documents[doc_id] = dataclasses.replace(documents[doc_id], status=status)  # type: ignore[arg-type]
     all_clauses = [c for doc_id in documents for c in clauses[doc_id]]
     passages = _all_passages(list(documents.values()), all_clauses)
 
@@ -122,6 +141,8 @@ def build_version(settings: Settings, results: Sequence[ParseResult], *, replace
     if todo:
         vectors[todo] = embedder.embed_passages([passages[i].indexed_text for i in todo])
 
+    # A version the rules cannot load on (a cited clause deleted or reworded) is never published.
+    check_rules(list(documents.values()), all_clauses)
     version = store.next_version(kb_dir)
     name = store.collection_name(version)
     try:
@@ -163,7 +184,21 @@ def collect_garbage(settings: Settings, client: Any) -> list[int]:
             store.remove_version_dir(kb_dir, version)
             drop_collection(client, store.collection_name(version))
             removed.append(version)
+    kept = {store.collection_name(v) for v in keep}
+    for collection in client.list_collections():  # a build killed before writing its directory
+        name = collection if isinstance(collection, str) else collection.name
+        if name.startswith("policy-v") and name not in kept:
+            drop_collection(client, name)
     return sorted(removed)
+
+
+def clean_leftovers(settings: Settings, client: Any) -> list[int]:
+    """At start: remove what killed builds left behind, unless a publish is running right now."""
+    try:
+        with store.publish_lock(settings.kb_dir):
+            return collect_garbage(settings, client)
+    except KBBusyError:
+        return []
 
 
 def ensure_kb(settings: Settings, *, embedder: Embedder | None = None, client: Any = None) -> BuildReport | None:

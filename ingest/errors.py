@@ -35,3 +35,15 @@ class CatalogImportError(IngestError):
 
 class CatalogChangeError(IngestError):
     """A change to one catalog product (e.g. a withdrawal) cannot be applied."""
+
+
+class UploadRejectedError(IngestError):
+    """An uploaded file is too large, of a type we do not take, or malformed; nothing was changed."""
+
+
+class UnknownDocumentError(IngestError):
+    """No document with this id in the published version."""
+
+
+class UnknownVersionError(IngestError):
+    """A knowledge base version that does not exist or is no longer retained."""

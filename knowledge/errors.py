@@ -6,7 +6,8 @@
      ├── EmbedderError        the configured embedder cannot be loaded
      ├── UnknownProductError  a product id the catalog does not hold
      ├── FactError            an unknown fact name or a value of the wrong type
-     └── RulesError           a rules file that does not load or cites a clause the KB lacks
+     ├── RulesError           a rules file that does not load or cites a clause the KB lacks
+     └── KBBusyError          another publish holds the lock
 """
 
 
@@ -40,3 +41,7 @@ class FactError(KnowledgeError):
 
 class RulesError(KnowledgeError):
     """A rules file that is malformed or cites what the knowledge base does not hold."""
+
+
+class KBBusyError(KnowledgeError):
+    """Another publish is running; this one was not started."""

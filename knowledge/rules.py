@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from knowledge.errors import FactError, RulesError
 from knowledge.facts import FACTS, parse_facts
 from knowledge.kb import KnowledgeBase
-from knowledge.models import Citation
+from knowledge.models import Citation, Clause, Document
 
 TESTS = ("is_", "in_", "contains_any", "at_least", "at_most", "within_years", "listed_on_as_of", "any_of",
          "assessment")
@@ -151,32 +151,46 @@ def parse_rules_file(path: Path) -> RulesFile:
         raise RulesError(f"规则文件 {path.name} 有误 / invalid rules file：" + "；".join(problems)) from exc
 
 
-def _citation(kb: KnowledgeBase, doc_id: str, rule: RuleSpec, cite: CiteSpec) -> Citation:
-    if not kb.has_clause(doc_id, cite.clause):
+def _citation(documents: dict[str, Document], clauses: dict[tuple[str, str], Clause], doc_id: str,
+              rule: RuleSpec, cite: CiteSpec) -> Citation:
+    clause = clauses.get((doc_id, cite.clause))
+    if clause is None:
         raise RulesError(f"规则 {rule.rule_id} 引用的条款 {doc_id} {cite.clause} 在知识库中不存在 / "
                          f"rule {rule.rule_id} cites a clause the KB does not hold")
-    clause = kb.clause(doc_id, cite.clause)
     if cite.quote not in clause.text:
         raise RulesError(f"规则 {rule.rule_id} 对条款 {clause.label} 的引文不是原文：{cite.quote[:30]}… / "
                          f"quote is not verbatim")
-    document = kb.documents[doc_id]
+    document = documents[doc_id]
     return Citation(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
                     clause_id=clause.clause_id, label=clause.label, quote=cite.quote, text=clause.text)
 
 
-def load_rules(kb: KnowledgeBase, paths: list[Path] | None = None) -> list[Rule]:
-    """Every rule of the given files (default: the bundled ones), checked against ``kb``.
-    Rule ids must be unique across files."""
+def resolve_rules(documents: dict[str, Document], clauses: dict[tuple[str, str], Clause],
+                  paths: list[Path] | None = None) -> list[Rule]:
+    """Every rule of the given files (default: the bundled ones), checked against these documents and
+    clauses (keyed by (doc_id, clause_id)). Rule ids must be unique across files. The rules of a
+    document the version does not hold do not apply and are left out."""
     files = paths if paths is not None else sorted(bundled_rules_dir().glob("*.yaml"))
     rules: list[Rule] = []
     seen: set[str] = set()
     for path in files:
         parsed = parse_rules_file(path)
-        if parsed.doc_id not in kb.documents:
-            raise RulesError(f"规则文件 {path.name} 的文件 {parsed.doc_id} 不在知识库中 / unknown document")
+        if parsed.doc_id not in documents:
+            continue
         for spec in parsed.rules:
             if spec.rule_id in seen:
                 raise RulesError(f"规则 {spec.rule_id} 重复定义 / duplicate rule id")
             seen.add(spec.rule_id)
-            rules.append(Rule(spec, tuple(_citation(kb, parsed.doc_id, spec, c) for c in spec.cites)))
+            rules.append(Rule(spec, tuple(_citation(documents, clauses, parsed.doc_id, spec, c) for c in spec.cites)))
     return rules
+
+
+def check_rules(documents: list[Document], clauses: list[Clause]) -> None:
+    """Raise :class:`RulesError` when the bundled rules would not load on a version with these
+    documents and clauses (run before publishing it)."""
+    resolve_rules({d.doc_id: d for d in documents}, {(c.doc_id, c.clause_id): c for c in clauses})
+
+
+def load_rules(kb: KnowledgeBase, paths: list[Path] | None = None) -> list[Rule]:
+    """Every rule of the given files (default: the bundled ones), checked against ``kb``."""
+    return resolve_rules(kb.documents, {c.key: c for c in kb.clauses}, paths)

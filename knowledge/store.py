@@ -11,15 +11,17 @@ A version directory is complete once its manifest exists; the manifest is writte
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from knowledge.errors import KBNotBuiltError
+from knowledge.errors import KBBusyError, KBNotBuiltError
 from knowledge.models import Clause, Document, Passage
 
 MANIFEST = "manifest.json"
@@ -43,6 +45,22 @@ def _atomic_write(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+@contextmanager
+def publish_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the one publish lock of ``kb_dir`` (an OS file lock: a killed process releases it).
+    Raises :class:`KBBusyError` at once when another publish holds it and ``wait`` is false."""
+    kb_dir.mkdir(parents=True, exist_ok=True)
+    with (kb_dir / ".publish.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KBBusyError("另一个发布正在进行，请稍后再试 / another publish is in progress") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def current_version(kb_dir: Path) -> int | None:

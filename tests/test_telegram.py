@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,8 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from bot_api_server import FakeBotAPI, parse_html
+from conftest import serve_app
 
 from bot.api import create_app
 from bot.services import Services
@@ -29,27 +28,11 @@ from bot.telegram_format import answer_html, split_message
 TOKEN = "123456:TEST"
 
 
-def _serve(app: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        assert time.time() < deadline, "server did not start"
-        time.sleep(0.05)
-    return server, thread, port
-
-
 @pytest.fixture(scope="module")
 def bot_api() -> Iterator[tuple[FakeBotAPI, str]]:
     fake = FakeBotAPI()
-    server, thread, port = _serve(fake.app)
-    yield fake, f"http://127.0.0.1:{port}/bot"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(fake.app) as url:
+        yield fake, f"{url}/bot"
 
 
 def _with_telegram(services: Services, base_url: str, **extra: Any) -> Services:
@@ -149,9 +132,8 @@ def test_long_answers_are_split_at_sentence_ends_into_valid_html() -> None:
 def test_webhook_needs_the_secret_and_answers_with_it(services: Services, bot_api: tuple[FakeBotAPI, str]) -> None:
     fake, base_url = bot_api
     app = create_app(_with_telegram(services, base_url, telegram_webhook_secret="s3cret"))
-    server, thread, port = _serve(app)
-    try:
-        url = f"http://127.0.0.1:{port}/telegram/webhook"
+    with serve_app(app) as api:
+        url = f"{api}/telegram/webhook"
         update = fake.update_json(106, "文号是什么？")
         assert httpx.post(url, json=update).status_code == 403
         assert httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}).status_code == 403
@@ -159,9 +141,6 @@ def test_webhook_needs_the_secret_and_answers_with_it(services: Services, bot_ap
         ok = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}, timeout=60)
         assert ok.status_code == 200
         assert "浙经信技术〔2013〕573号" in fake.wait_messages(106, 1)[0]["text"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 ANSWERS = {"哪一方": "k|enterprise", "是否已列入《目录》": "k|是", "核心技术水平": "k|国际先进", "自主知识产权": "k|是",
@@ -170,10 +149,9 @@ ANSWERS = {"哪一方": "k|enterprise", "是否已列入《目录》": "k|是", 
 
 def test_check_questionnaire_survives_a_restart_and_ends_with_verdicts(services: Services, tmp_path: Path) -> None:
     fake = FakeBotAPI()
-    server, thread, port = _serve(fake.app)
-    base_url, state = f"http://127.0.0.1:{port}/bot", tmp_path / "state.pickle"
     chat, asked, restarted = 201, [], False
-    try:
+    with serve_app(fake.app) as url:
+        base_url, state = f"{url}/bot", tmp_path / "state.pickle"
         bot = running_bot(services, base_url, state)
         bot.__enter__()
         fake.push_text(chat, "/check")
@@ -193,9 +171,6 @@ def test_check_questionnaire_survives_a_restart_and_ends_with_verdicts(services:
             else:
                 fake.push_text(chat, reply)
         bot.__exit__(None, None, None)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     final = asked[-1]
     assert restarted and "结论" in final
     assert "【自认定之日起二年内视同已具备相应工程或销售业绩】" in final and "〔三（二）2〕" in final
@@ -216,53 +191,48 @@ def test_staff_upload_is_published_only_after_confirm_and_others_are_refused(tmp
     services = build_services(Settings(data_dir=tmp_path / "data", embedder="hash",
                                        telegram_staff_ids=f"{STAFF}, 999"))
     fake = FakeBotAPI()
-    server, thread, port = _serve(fake.app)
-    try:
-        with running_bot(services, f"http://127.0.0.1:{port}/bot", tmp_path / "state.pickle"):
-            fake.push_document(VISITOR, "目录2026.csv", NEW_ROWS.encode())
-            assert "只有工作人员" in fake.wait_messages(VISITOR, 1)[0]["text"]
-            before = len(services.catalog.index())
+    with serve_app(fake.app) as url, running_bot(services, f"{url}/bot", tmp_path / "state.pickle"):
+        fake.push_document(VISITOR, "目录2026.csv", NEW_ROWS.encode())
+        assert "只有工作人员" in fake.wait_messages(VISITOR, 1)[0]["text"]
+        before = len(services.catalog.index())
 
-            fake.push_document(STAFF, "目录2026.csv", NEW_ROWS.encode())
-            report = fake.wait_messages(STAFF, 1)[0]
-            assert "试运行" in report["text"] and "新增 1" in report["text"]
-            assert len(services.catalog.index()) == before  # nothing published yet
-            confirm = report["reply_markup"]["inline_keyboard"][0][0]
-            assert confirm["text"] == "确认发布"
-            fake.push_callback(STAFF, confirm["callback_data"], report)
-            assert "已导入" in fake.wait_messages(STAFF, 2)[1]["text"]
-            assert len(services.catalog.index()) == before + 1
+        fake.push_document(STAFF, "目录2026.csv", NEW_ROWS.encode())
+        report = fake.wait_messages(STAFF, 1)[0]
+        assert "试运行" in report["text"] and "新增 1" in report["text"]
+        assert len(services.catalog.index()) == before  # nothing published yet
+        confirm = report["reply_markup"]["inline_keyboard"][0][0]
+        assert confirm["text"] == "确认发布"
+        fake.push_callback(STAFF, confirm["callback_data"], report)
+        assert "已导入" in fake.wait_messages(STAFF, 2)[1]["text"]
+        assert len(services.catalog.index()) == before + 1
 
-            policy = (Path(__file__).parent / "data" / "article_style.txt").read_bytes()
-            fake.push_document(STAFF, "notice.txt", policy)
-            dry = fake.wait_messages(STAFF, 3)[2]
-            assert "试运行：新增" in dry["text"]
-            version = services.kb().version
-            fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
-            assert "已发布知识库版本" in fake.wait_messages(STAFF, 4)[3]["text"]
-            assert services.kb().version == version + 1
+        policy = (Path(__file__).parent / "data" / "article_style.txt").read_bytes()
+        fake.push_document(STAFF, "notice.txt", policy)
+        dry = fake.wait_messages(STAFF, 3)[2]
+        assert "试运行：新增" in dry["text"]
+        version = services.kb().version
+        fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
+        assert "已发布知识库版本" in fake.wait_messages(STAFF, 4)[3]["text"]
+        assert services.kb().version == version + 1
 
-            fake.push_text(STAFF, "/kb")
-            assert f"知识库版本 {version + 1}" in fake.wait_messages(STAFF, 5)[4]["text"]
+        fake.push_text(STAFF, "/kb")
+        assert f"知识库版本 {version + 1}" in fake.wait_messages(STAFF, 5)[4]["text"]
 
-            # A 6000-character clause comes back in several messages, each valid HTML within the limit.
-            sentence = "对列入《目录》的产品，<采购单位> & 建设单位不得将其排斥在招标采购项目之外。"
-            long_doc = f"关于测试的通知\n\n一、总则\n{sentence * 160}\n".encode()
-            fake.push_document(STAFF, "longdoc.txt", long_doc)
-            dry = fake.wait_messages(STAFF, 6)[5]
-            fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
-            fake.wait_messages(STAFF, 7)
-            fake.push_text(STAFF, "/clause longdoc 一")
-            time.sleep(1.0)
-            parts = fake.messages(STAFF)[7:]
-            assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
-            assert all(p["text"].rstrip().endswith("。") for p in parts)
-            assert sum(p["text"].count("<采购单位> & 建设单位") for p in parts) == 160
-            fake.push_text(VISITOR, "/withdraw X 原因")
-            assert "只有工作人员" in fake.wait_messages(VISITOR, 2)[1]["text"]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        # A 6000-character clause comes back in several messages, each valid HTML within the limit.
+        sentence = "对列入《目录》的产品，<采购单位> & 建设单位不得将其排斥在招标采购项目之外。"
+        long_doc = f"关于测试的通知\n\n一、总则\n{sentence * 160}\n".encode()
+        fake.push_document(STAFF, "longdoc.txt", long_doc)
+        dry = fake.wait_messages(STAFF, 6)[5]
+        fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
+        fake.wait_messages(STAFF, 7)
+        fake.push_text(STAFF, "/clause longdoc 一")
+        time.sleep(1.0)
+        parts = fake.messages(STAFF)[7:]
+        assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
+        assert all(p["text"].rstrip().endswith("。") for p in parts)
+        assert sum(p["text"].count("<采购单位> & 建设单位") for p in parts) == 160
+        fake.push_text(VISITOR, "/withdraw X 原因")
+        assert "只有工作人员" in fake.wait_messages(VISITOR, 2)[1]["text"]
 
 
 def test_set_webhook_registers_the_url_with_the_secret(services: Services, bot_api: tuple[FakeBotAPI, str]) -> None:
@@ -281,16 +251,8 @@ def test_set_webhook_registers_the_url_with_the_secret(services: Services, bot_a
 
 def test_serve_runs_the_bot_beside_the_api_when_a_token_is_set(services: Services) -> None:
     fake = FakeBotAPI()
-    bot_server, bot_thread, bot_port = _serve(fake.app)
-    with_bot = _with_telegram(services, f"http://127.0.0.1:{bot_port}/bot")
-    api_server, api_thread, api_port = _serve(create_app(with_bot))
-    try:
-        assert httpx.get(f"http://127.0.0.1:{api_port}/healthz").json()["status"] == "ok"
+    with serve_app(fake.app) as bot_url, serve_app(create_app(_with_telegram(services, f"{bot_url}/bot"))) as api:
+        assert httpx.get(f"{api}/healthz").json()["status"] == "ok"
         fake.push_text(401, "/help")
         assert "/check" in fake.wait_messages(401, 1)[0]["text"]
         assert fake.calls("setMyCommands")
-    finally:
-        api_server.should_exit = True
-        api_thread.join(timeout=20)
-        bot_server.should_exit = True
-        bot_thread.join(timeout=10)
