@@ -98,7 +98,9 @@ async def _saved(svc: Services, upload: UploadFile, allowed: tuple[str, ...]) ->
 async def post_document(svc: ServicesDep, holder: Staff, file: Annotated[UploadFile, File()],
                         dry_run: Annotated[bool, Form()] = False, doc_id: Annotated[str | None, Form()] = None,
                         title: Annotated[str | None, Form()] = None, doc_number: Annotated[str | None, Form()] = None,
-                        supersedes: Annotated[str | None, Form()] = None) -> dict[str, Any]:
+                        supersedes: Annotated[str | None, Form()] = None,
+                        issued_on: Annotated[dt.date | None, Form()] = None,
+                        issuers: Annotated[str | None, Form()] = None) -> dict[str, Any]:
     """Upload a policy document: ``dry_run`` returns the clause diff; otherwise (admin) publish it."""
     if not dry_run and holder.role != "admin":
         raise HTTPException(403, "发布需要 admin 角色；staff 可用 dry_run=true 预览 / publishing needs the admin role")
@@ -106,7 +108,8 @@ async def post_document(svc: ServicesDep, holder: Staff, file: Annotated[UploadF
     try:
         with _clear_errors():
             result = await asyncio.to_thread(parse_upload, checked.path, source=Path(file.filename or "").name,
-                                             doc_id=doc_id, title=title, doc_number=doc_number)
+                                             doc_id=doc_id, title=title, doc_number=doc_number,
+                                             issued_on=issued_on.isoformat() if issued_on else None, issuers=issuers)
             change = await asyncio.to_thread(upload_document, svc.settings, svc.engine, result, actor=holder.name,
                                              dry_run=dry_run, supersedes=supersedes, embedder=svc.embedder,
                                              client=svc.client)

@@ -90,13 +90,22 @@ def cmd_bot(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Parse policy files and publish a new KB version that includes them."""
+    import getpass
+
     from ingest.builder import build_version, ensure_kb, parse_files
+    from knowledge.admin_db import record_audit
+    from knowledge.catalog_db import make_engine
+    from knowledge.store import current_version
 
     settings = _settings(args)
     if not args.replace:
         ensure_kb(settings)
     results = parse_files([Path(p) for p in args.paths])
+    before = current_version(settings.kb_dir)
     report = build_version(settings, results, replace_all=args.replace)
+    record_audit(make_engine(settings), actor=f"cli:{getpass.getuser()}", action="publish_document",
+                 target=", ".join(r.document.doc_id for r in results), version_before=before,
+                 version_after=report.version, summary={"clauses": report.clauses, "replace": args.replace})
     for result in results:
         doc = result.document
         print(f"《{doc.title}》{doc.doc_number} [{doc.doc_id}]：{len(result.clauses)} 条款")

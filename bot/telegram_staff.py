@@ -19,6 +19,7 @@ from bot.telegram_format import escape, split_message
 from ingest.builder import build_version, parse_files
 from ingest.catalog_import import import_catalog, withdraw_product
 from ingest.errors import CatalogImportError, IngestError
+from knowledge.admin_db import record_audit
 from knowledge.errors import KnowledgeError
 
 POLICY_TYPES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
@@ -36,6 +37,11 @@ class StaffDesk:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+
+    @staticmethod
+    def _actor(update: Update) -> str:
+        user = update.effective_user
+        return f"telegram:{user.id} {user.full_name}" if user else "telegram"
 
     def _is_staff(self, update: Update) -> bool:
         user = update.effective_user
@@ -117,14 +123,22 @@ class StaffDesk:
         if action == "x":
             return await self._send(update, "已取消，知识库未改变。")
         path = Path(pending["path"])
+        actor = self._actor(update)
         try:
             if pending["kind"] == "policy":
+                before = self.services.kb().version
                 report = await asyncio.to_thread(build_version, self.services.settings, parse_files([path]),
                                                  embedder=self.services.embedder, client=self.services.client)
                 text = f"已发布知识库版本 {report.version}：{len(report.documents)} 个文件，{report.clauses} 条款"
+                record_audit(self.services.engine, actor=actor, action="publish_document", target=path.name,
+                             version_before=before, version_after=report.version,
+                             summary={"documents": report.documents, "clauses": report.clauses})
             else:
                 done = await asyncio.to_thread(import_catalog, self.services.engine, self.services.catalog.vectors, path)
                 text = done.summary()
+                record_audit(self.services.engine, actor=actor, action="catalog_import", target=path.name,
+                             version_after=done.revision,
+                             summary={"added": len(done.added), "updated": len(done.updated)})
         except (IngestError, KnowledgeError) as exc:
             text = f"发布失败，知识库保持原样：{exc}"
         await self._send(update, text)
@@ -141,6 +155,8 @@ class StaffDesk:
                                               reason=" ".join(args[1:]), on=dt.date.today())
         except IngestError as exc:
             return await self._send(update, str(exc))
+        record_audit(self.services.engine, actor=self._actor(update), action="catalog_withdraw", target=args[0],
+                     summary={"reason": product.withdrawal_reason, "date": product.withdrawn_on})
         await self._send(update, f"已退出：{product.product_name}（{product.enterprise}），"
                                  f"{product.withdrawn_on}，原因：{product.withdrawal_reason}")
 

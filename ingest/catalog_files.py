@@ -27,6 +27,9 @@ class RawTable:
     ignored_headers: list[str] = field(default_factory=list)
 
 
+MAX_ROWS = 200_000  # a catalog file larger than this is split by staff, never read into memory whole
+
+
 def _decode(data: bytes, name: str) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -66,6 +69,8 @@ def _table(name: str, header: list[Any], body: list[tuple[int, list[Any]]]) -> R
 def _read_csv(path: Path) -> RawTable:
     text = _decode(path.read_bytes(), path.name)
     records = list(csv.reader(io.StringIO(text)))
+    if len(records) > MAX_ROWS + 1:
+        raise UnreadableFileError(f"{path.name}：超过 {MAX_ROWS} 行，请分批导入 / more than {MAX_ROWS} rows")
     if not records:
         raise UnreadableFileError(f"{path.name}：文件为空 / the file is empty")
     return _table(path.name, list(records[0]), [(i + 2, list(r)) for i, r in enumerate(records[1:])])
@@ -84,7 +89,11 @@ def _read_xlsx(path: Path) -> RawTable:
         header = next(rows, None)
         if header is None:
             raise UnreadableFileError(f"{path.name}：工作表为空 / the sheet is empty")
-        body = [(i + 2, list(r)) for i, r in enumerate(rows)]
+        body: list[tuple[int, list[Any]]] = []
+        for i, r in enumerate(rows):
+            if i >= MAX_ROWS:  # read-only mode streams rows, so a huge sheet stops here
+                raise UnreadableFileError(f"{path.name}：超过 {MAX_ROWS} 行，请分批导入 / more than {MAX_ROWS} rows")
+            body.append((i + 2, list(r)))
         return _table(path.name, list(header), body)
     finally:
         book.close()

@@ -47,10 +47,20 @@ class DocumentChange:
 
 
 def parse_upload(path: Path, *, source: str, doc_id: str | None = None, title: str | None = None,
-                 doc_number: str | None = None) -> ParseResult:
-    """Parse a checked upload; given metadata overrides what is read from the text."""
-    return parse_text(read_file(path), doc_id=doc_id or None, source=source, title=title or None,
-                      doc_number=doc_number or None)
+                 doc_number: str | None = None, issued_on: str | None = None,
+                 issuers: str | None = None) -> ParseResult:
+    """Parse a checked upload; given metadata overrides what is read from the text (``issuers``
+    separated by commas or 、)."""
+    result = parse_text(read_file(path), doc_id=doc_id or None, source=source, title=title or None,
+                        doc_number=doc_number or None)
+    changes: dict[str, Any] = {}
+    if issued_on:
+        changes["issued_on"] = issued_on
+    if issuers:
+        changes["issuers"] = tuple(x.strip() for x in issuers.replace("、", ",").split(",") if x.strip())
+    if changes:
+        result.document = dataclasses.replace(result.document, **changes)
+    return result
 
 
 def _published(settings: Settings) -> tuple[int | None, dict[str, Any], dict[tuple[str, str], str]]:
