@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev run test lint eval bench clean
+.PHONY: install install-dev run test lint browser eval bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,14 @@ lint: install-dev
 	$(VENV)/bin/ruff check bot knowledge ingest tests benchmarks
 	$(VENV)/bin/mypy
 
-test: lint
+# Browser tests drive Debian's Chromium; CJK fonts so Chinese renders as text, not boxes.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi zen hei"; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-zenhei; \
+	fi
+
+test: lint browser
 	$(PY) -m pytest -q
 
 eval: install-dev

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from bot.api_admin import router as admin_router
 from bot.api_catalog import router as catalog_router
@@ -20,6 +22,7 @@ from knowledge.errors import FactError, KBBusyError, KnowledgeError, UnknownClau
 from knowledge.facts import show
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -131,6 +134,13 @@ def create_app(services: Services) -> FastAPI:
         return ClausePublic(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
                             clause_id=c.clause_id, label=c.label, heading=c.heading, text=c.text,
                             parent_id=c.parent_id, children=children, kb_version=kb.version)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        """The web chat page (served from the package; no CDN)."""
+        return FileResponse(STATIC / "index.html")
 
     app.include_router(catalog_router)
     app.include_router(rules_router)

@@ -13,7 +13,7 @@ from bot.eligibility_answers import render_verdicts
 from bot.services import Services
 from knowledge.catalog_search import CatalogFilters
 from knowledge.errors import FactError
-from knowledge.facts import parse_facts, show
+from knowledge.facts import FACTS, parse_facts, show
 from knowledge.rules_engine import catalog_facts, evaluate
 
 PROCUREMENT_FACTS = ("buyer_type", "project_funding", "below_tender_threshold", "sector", "brands_recommended",
@@ -48,6 +48,25 @@ class ProcurementRequest(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict)
     product_category: str | None = Field(None, max_length=100)
     as_of: dt.date | None = None
+
+
+@router.get("/facts")
+def facts(svc: ServicesDep) -> dict[str, Any]:
+    """The fact vocabulary (name, type, label, question, values) and which audience's rules use each."""
+    used: dict[str, set[str]] = {}
+    for rule in svc.composer().rules:
+        pending = [*rule.spec.conditions, *rule.spec.requires]
+        while pending:
+            condition = pending.pop()
+            pending.extend(condition.any_of or [])
+            if condition.fact:
+                used.setdefault(condition.fact, set()).add(rule.spec.audience)
+                if condition.fact == "in_catalog":  # the listing test also reads these
+                    for extra in ("catalog_status", "withdrawn_on", "product_id"):
+                        used.setdefault(extra, set()).add(rule.spec.audience)
+    return {"facts": [{"name": spec.name, "kind": spec.kind, "label": spec.label, "question": spec.question,
+                       "values": list(spec.values), "audiences": sorted(used.get(spec.name, set()))}
+                      for spec in FACTS.values()]}
 
 
 @router.post("/eligibility")
