@@ -101,14 +101,14 @@ def create_app(services: Services) -> FastAPI:
         """Liveness plus the KB version being served."""
         index = svc.catalog.index()
         return Health(status="ok", kb_version=svc.kb().version, catalog_revision=index.revision,
-                      catalog_products=len(index))
+                      catalog_products=len(index), metrics=svc.metrics.snapshot())
 
     @app.post("/v1/ask", response_model=AskResponse)
     def ask(body: AskRequest, svc: ServicesDep) -> dict[str, Any]:
         """Answer a question with clause citations (or say the KB does not cover it). Facts stated
         in the question, in ``profile`` and earlier in the session feed the verdicts."""
         profile = {**svc.sessions.get(body.session_id), **(body.profile or {})}
-        answer = svc.composer_for(body.kb_version).ask(body.question, profile=profile, as_of=body.as_of)
+        answer = svc.answerer(body.kb_version).ask(body.question, profile=profile, as_of=body.as_of)
         svc.sessions.remember(body.session_id, {k: show(v) for k, v in answer.facts.items()})
         return answer.to_dict()
 

@@ -49,7 +49,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         message = str(exc.errors()[0].get("msg", "")).removeprefix("Value error, ")
         print(f"jingpin: {message}", file=sys.stderr)
         return 2
-    answer = build_services(_settings(args)).composer().ask(request.question, as_of=request.as_of)
+    answer = build_services(_settings(args)).answerer().ask(request.question, as_of=request.as_of)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:

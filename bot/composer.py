@@ -44,6 +44,9 @@ class Answer:
     products: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)  # what the asker's case is understood to be
+    composer: str = "extractive"  # or "llm": which composer wrote the answer text
+    sentences_removed: int = 0  # generated sentences removed by verification
+    fallback_reason: str = ""  # why a configured LLM was not used for this answer
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON body of the API response (same for ``jingpin ask --json``)."""
@@ -55,6 +58,8 @@ class Answer:
             "products": self.products,
             "verdicts": self.verdicts,
             "facts": {k: show(v) for k, v in self.facts.items()},
+            "composer": self.composer,
+            "sentences_removed": self.sentences_removed,
             "kb_version": self.kb_version,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }

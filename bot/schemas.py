@@ -47,6 +47,8 @@ class AskResponse(BaseModel):
     products: list[ProductPublic]
     verdicts: list[dict[str, Any]]
     facts: dict[str, Any] = {}
+    composer: Literal["extractive", "llm"] = "extractive"
+    sentences_removed: int = 0
     kb_version: int
     timings_ms: dict[str, float]
 
@@ -118,6 +120,7 @@ class Health(BaseModel):
     kb_version: int
     catalog_revision: int = 0
     catalog_products: int = 0
+    metrics: dict[str, int] = {}
 
 
 AskResponse.model_rebuild()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.composer import AnswerComposer
+from bot.llm_composer import LLMComposer, Metrics, make_chat_model
 from bot.sessions import SessionStore
 from ingest.builder import clean_leftovers, ensure_kb
 from ingest.catalog_import import ensure_catalog
@@ -38,6 +39,8 @@ class Services:
     engine: Engine
     catalog: CatalogSearch
     sessions: SessionStore = field(default_factory=SessionStore)
+    metrics: Metrics = field(default_factory=Metrics)
+    chat: Any = None  # the configured LLM (None: extractive answers only)
     _composer: AnswerComposer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _pinned: dict[int, AnswerComposer] = field(default_factory=dict)
@@ -69,6 +72,11 @@ class Services:
                 self._pinned = {version: pinned}  # keep one pinned version in memory
             return pinned
 
+    def answerer(self, version: int | None = None) -> AnswerComposer | LLMComposer:
+        """What answers questions: the extractive composer, wrapped by the LLM one when configured."""
+        base = self.composer_for(version)
+        return LLMComposer(base, self.chat, self.metrics) if self.chat is not None else base
+
     def kb(self) -> KnowledgeBase:
         """The published KB version."""
         return self.composer().kb
@@ -85,7 +93,9 @@ def build_services(settings: Settings, *, build_if_missing: bool = True) -> Serv
         ensure_catalog(engine, vectors)
     clean_leftovers(settings, client)
     catalog = CatalogSearch(engine, shared_lexicon(), embedder, vectors)
-    services = Services(settings=settings, client=client, embedder=embedder, engine=engine, catalog=catalog)
+    chat = make_chat_model(settings) if settings.llm_enabled else None
+    services = Services(settings=settings, client=client, embedder=embedder, engine=engine, catalog=catalog,
+                        chat=chat)
     services.composer()  # load now, so the first question is not the slow one
     catalog.index()
     return services

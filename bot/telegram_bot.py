@@ -128,7 +128,7 @@ class JingpinBot:
             return await self.reply(update, escape(f"问题过长，最多 {MAX_QUESTION} 字。"))
         session = f"telegram:{chat.id}"
         sessions = self.services.sessions
-        answer = await asyncio.to_thread(self.services.composer().ask, text, sessions.get(session))
+        answer = await asyncio.to_thread(self.services.answerer().ask, text, sessions.get(session))
         sessions.remember(session, {k: v for k, v in answer.to_dict()["facts"].items()})
         await self.reply(update, answer_html(answer.answer), citation_buttons(answer.citations, _english(update)))
 

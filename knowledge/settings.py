@@ -23,6 +23,16 @@ class Settings(BaseSettings):
     telegram_base_url: str | None = None
     telegram_staff_ids: str = ""
     telegram_webhook_secret: str | None = None
+    llm_provider: str | None = Field(default=None, description="e.g. openai (any OpenAI-compatible server)")
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=20.0, gt=0)
+
+    @property
+    def llm_enabled(self) -> bool:
+        """True when a model is configured (otherwise answers are extractive)."""
+        return bool(self.llm_provider and self.llm_model)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
