@@ -74,12 +74,16 @@ def _score(rows: list[tuple[Question, list[str], bool, list[int]]]) -> dict[str,
 
 
 def _evaluate_jingpin(services: Services, questions: list[Question]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    composer = services.composer()
+    composer = services.answerer()  # the LLM composer when one is configured
     rows, misses, latencies = [], [], []
+    removed, generated, fallbacks = 0, 0, 0
     for q in questions:
         started = time.perf_counter()
         answer = composer.ask(q.question)
         latencies.append((time.perf_counter() - started) * 1000)
+        removed += answer.sentences_removed
+        generated += answer.composer == "llm"
+        fallbacks += bool(answer.fallback_reason)
         cited = [c.clause_id for c in answer.citations]
         rows.append((q, cited, answer.grounded, [len(c.quote) for c in answer.citations]))
         wrong = (not answer.grounded) if q.gold else answer.grounded
@@ -87,6 +91,10 @@ def _evaluate_jingpin(services: Services, questions: list[Question]) -> tuple[di
             misses.append({"id": q.qid, "question": q.question, "gold": list(q.gold), "cited": cited})
     report = _score(rows)
     report["median_latency_ms"] = round(statistics.median(latencies), 1)
+    report["composer"] = "llm" if services.chat is not None else "extractive"
+    report["generated_answers"] = generated
+    report["llm_fallbacks"] = fallbacks
+    report["sentences_removed_by_verification"] = removed
     return report, misses
 
 
@@ -155,6 +163,10 @@ def format_report(report: dict[str, Any]) -> str:
     for name in systems:
         lines.append(f"{name:<26}" + "".join(f"{report[name][k]!s:>22}" for k in keys))
     lines.append(f"jingpin median latency (in-process): {report['jingpin']['median_latency_ms']} ms")
+    j = report["jingpin"]
+    lines.append(f"composer: {j['composer']}  generated answers: {j['generated_answers']}  "
+                 f"LLM fallbacks: {j['llm_fallbacks']}  sentences removed by verification: "
+                 f"{j['sentences_removed_by_verification']}")
     if report["misses"]:
         lines.append("未命中 / misses:")
         lines += [f"  {m['id']} {m['question']}  gold={m['gold']} cited={m['cited']}" for m in report["misses"]]

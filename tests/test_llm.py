@@ -89,3 +89,23 @@ def test_unconfigured_llm_keeps_answers_extractive(tmp_path: Path) -> None:
     services = build_services(Settings(data_dir=tmp_path / "data", embedder="hash"))
     assert services.chat is None
     assert services.answerer().ask(EXHIBITION).composer == "extractive"
+
+
+def test_eval_reports_the_composer_and_an_unavailable_llm_changes_no_figure(
+        llm: tuple[FakeChatServer, Services, str]) -> None:
+    import dataclasses
+
+    from bot.evaluation import load_questions, run_evaluation
+
+    fake, services, _ = llm
+    questions = load_questions()[:30]
+    fake.mode = "rate_limit"  # configured but unavailable
+    with_llm = run_evaluation(services, questions, baselines=False)["jingpin"]
+    without = run_evaluation(dataclasses.replace(services, chat=None), questions, baselines=False)["jingpin"]
+    assert with_llm["composer"] == "llm" and without["composer"] == "extractive"
+    assert with_llm["llm_fallbacks"] > 0 and with_llm["generated_answers"] == 0
+    figures = ("hit@1", "hit@3", "out_of_scope_accuracy", "false_refusals", "median_quote_chars")
+    assert {k: with_llm[k] for k in figures} == {k: without[k] for k in figures}
+    fake.mode = "one_invented"
+    generated = run_evaluation(services, questions[:5], baselines=False)["jingpin"]
+    assert generated["generated_answers"] > 0 and generated["sentences_removed_by_verification"] > 0
