@@ -15,11 +15,11 @@ from bot.api_admin import router as admin_router
 from bot.api_catalog import router as catalog_router
 from bot.api_rules import router as rules_router
 from bot.api_telegram import add_webhook_route, telegram_application, telegram_lifespan
+from bot.followups import ask_in_session
 from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
 from bot.services import Services
 from ingest.errors import UnknownVersionError
 from knowledge.errors import FactError, KBBusyError, KnowledgeError, UnknownClauseError, UnknownProductError
-from knowledge.facts import show
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -107,9 +107,8 @@ def create_app(services: Services) -> FastAPI:
     def ask(body: AskRequest, svc: ServicesDep) -> dict[str, Any]:
         """Answer a question with clause citations (or say the KB does not cover it). Facts stated
         in the question, in ``profile`` and earlier in the session feed the verdicts."""
-        profile = {**svc.sessions.get(body.session_id), **(body.profile or {})}
-        answer = svc.answerer(body.kb_version).ask(body.question, profile=profile, as_of=body.as_of)
-        svc.sessions.remember(body.session_id, {k: show(v) for k, v in answer.facts.items()})
+        answer = ask_in_session(svc, body.question, session_id=body.session_id, profile=body.profile,
+                                as_of=body.as_of, kb_version=body.kb_version)
         return answer.to_dict()
 
     @app.get("/v1/documents", response_model=list[DocumentPublic])

@@ -79,11 +79,21 @@ def _listed(products: list[Product], english: bool) -> list[str]:
 
 
 def answer_need(question: CatalogQuestion, catalog: CatalogSearch, policy: list[Citation],
-                english: bool) -> CatalogReply:
-    """Active catalog products fitting the need, or a plain statement that none does."""
+                english: bool, offset: int = 0) -> CatalogReply:
+    """Active catalog products fitting the need (from ``offset`` on, for "有没有别的"), or a plain
+    statement that none (or no more) does."""
     filters = CatalogFilters(status="active", region=question.region)
-    page = catalog.search(question.need, filters, limit=MAX_LISTED)
+    page = catalog.search(question.need, filters, limit=MAX_LISTED, offset=offset)
     products = [h.product for h in page.hits if h.product.status == "active"]
+    if offset and not products:
+        lead = (f"No further active catalog product matches “{question.need}”." if english else
+                f"《目录》中没有更多与“{question.need}”相符的在册产品了（共 {page.total} 个，均已列出）。")
+        return CatalogReply("\n".join([lead, *_policy_points(policy, english, procurement=True)]), [], [])
+    if offset:
+        lead = (f"More active catalog products matching “{question.need}” (from no. {offset + 1} of {page.total}):"
+                if english else f"与“{question.need}”相符的其他在册产品（第 {offset + 1} 个起，共 {page.total} 个）：")
+        lines = [lead, *_listed(products, english), *_policy_points(policy, english, procurement=True)]
+        return CatalogReply("\n".join(lines), products, [catalog_citation(p) for p in products])
     withdrawn = catalog.search(question.need, CatalogFilters(status="withdrawn", region=question.region), limit=1)
     where = f"{question.region}地区" if question.region else ""
     if products:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.catalog_answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
-from bot.catalog_questions import route_catalog
+from bot.catalog_questions import CatalogQuestion, route_catalog
 from bot.eligibility_answers import gather_facts, pick_rules, render_verdicts, rule_sectors
 from bot.intent import Intent, classify_intent, is_catalog_question
 from bot.phrasing import conclusion, out_of_scope_answer, render_answer
@@ -44,6 +44,8 @@ class Answer:
     products: list[dict[str, Any]] = field(default_factory=list)
     verdicts: list[dict[str, Any]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)  # what the asker's case is understood to be
+    catalog_need: str = ""  # for a catalog need: what was searched (a follow-up asks for more)
+    catalog_region: str | None = None
     composer: str = "extractive"  # or "llm": which composer wrote the answer text
     sentences_removed: int = 0  # generated sentences removed by verification
     fallback_reason: str = ""  # why a configured LLM was not used for this answer
@@ -131,6 +133,16 @@ class AnswerComposer:
         words = self.kb.lexicon.words(text)
         return bool(words) and all(self.kb.knows_word(w) for w in words)
 
+    def more_products(self, need: str, region: str | None, offset: int, english: bool) -> Answer:
+        """The next products for an earlier catalog need (a "有没有别的产品？" follow-up)."""
+        started = time.perf_counter()
+        assert self.catalog is not None
+        route = CatalogQuestion(kind="need", need=need, region=region)
+        reply = answer_need(route, self.catalog, self.policy_context(PROCUREMENT_PROBE, 2), english, offset=offset)
+        answer = self._catalog_answer(reply, "need", started, time.perf_counter())
+        answer.catalog_need, answer.catalog_region = need, region
+        return answer
+
     def _catalog_answer(self, reply: CatalogReply, kind: str, started: float, t0: float) -> Answer:
         rows = [c for c in reply.citations if c.kind == "catalog"]
         clauses = self.policy_context(LOOKUP_PROBE if kind == "lookup" else PROCUREMENT_PROBE,
@@ -203,7 +215,10 @@ class AnswerComposer:
                 else:
                     reply = answer_need(route, self.catalog, self.policy_context(PROCUREMENT_PROBE, 2), english)
                 if reply.products or (route.strong and not self._is_policy_talk(route.need)):
-                    return self._catalog_answer(reply, route.kind, started, t0)
+                    answer = self._catalog_answer(reply, route.kind, started, t0)
+                    if route.kind == "need":
+                        answer.catalog_need, answer.catalog_region = route.need, route.region
+                    return answer
         if not scope.in_scope:
             total = (time.perf_counter() - started) * 1000
             return Answer(out_of_scope_answer(kb, english), "out_of_scope", False, [], kb.version,

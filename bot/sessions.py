@@ -1,4 +1,5 @@
-"""Per-session profiles: the facts a user has stated so far, so a follow-up need not repeat them.
+"""Per-session memory: the facts a user has stated so far and the previous turn, so a follow-up
+need not repeat them.
 
 Kept in memory (a restart forgets them), bounded in size and age; safe across threads.
 """
@@ -19,6 +20,7 @@ class SessionStore:
 
     def __init__(self, max_sessions: int = MAX_SESSIONS, max_age_s: float = MAX_AGE_S) -> None:
         self._data: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._turns: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.max_sessions = max_sessions
         self.max_age_s = max_age_s
@@ -44,7 +46,29 @@ class SessionStore:
             while len(self._data) > self.max_sessions:
                 self._data.popitem(last=False)
 
+    def turn(self, session_id: str | None) -> Any:
+        """The session's previous turn (None when there is none or it expired)."""
+        if not session_id:
+            return None
+        with self._lock:
+            entry = self._turns.get(session_id)
+            if entry is None or time.monotonic() - entry[0] > self.max_age_s:
+                self._turns.pop(session_id, None)
+                return None
+            return entry[1]
+
+    def remember_turn(self, session_id: str | None, turn: Any) -> None:
+        """Keep ``turn`` as the session's previous turn (bounded like the profiles)."""
+        if not session_id:
+            return
+        with self._lock:
+            self._turns[session_id] = (time.monotonic(), turn)
+            self._turns.move_to_end(session_id)
+            while len(self._turns) > self.max_sessions:
+                self._turns.popitem(last=False)
+
     def forget(self, session_id: str) -> None:
-        """Drop the session's profile."""
+        """Drop the session's profile and turns."""
         with self._lock:
             self._data.pop(session_id, None)
+            self._turns.pop(session_id, None)

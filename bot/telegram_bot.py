@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.catalog_answers import product_line
+from bot.followups import ask_in_session
 from bot.schemas import MAX_QUESTION
 from bot.services import Services
 from bot.telegram_check import check_conversation
@@ -126,10 +127,7 @@ class JingpinBot:
             return await self.reply(update, escape("提问太频繁了，请稍等一分钟再试。/ Too many questions, please wait a minute."))
         if len(text) > MAX_QUESTION:
             return await self.reply(update, escape(f"问题过长，最多 {MAX_QUESTION} 字。"))
-        session = f"telegram:{chat.id}"
-        sessions = self.services.sessions
-        answer = await asyncio.to_thread(self.services.answerer().ask, text, sessions.get(session))
-        sessions.remember(session, {k: v for k, v in answer.to_dict()["facts"].items()})
+        answer = await asyncio.to_thread(ask_in_session, self.services, text, session_id=f"telegram:{chat.id}")
         await self.reply(update, answer_html(answer.answer), citation_buttons(answer.citations, _english(update)))
 
     def _citation(self, doc_id: str, clause_id: str) -> Citation:

@@ -98,6 +98,14 @@ def test_question_gets_cited_answer_and_the_source_button_shows_the_clause(polli
     assert polling_bot.calls("answerCallbackQuery")
 
 
+def test_follow_up_questions_use_the_chat_as_session(polling_bot: FakeBotAPI) -> None:
+    polling_bot.push_text(107, "有没有可以替代进口工业机器人的目录产品？")
+    first = polling_bot.wait_messages(107, 1)[0]
+    polling_bot.push_text(107, "有没有别的产品？")
+    more = polling_bot.wait_messages(107, 2)[1]
+    assert "其他在册产品" in more["text"] and more["text"] != first["text"]
+
+
 def test_clause_catalog_and_alternatives_commands(polling_bot: FakeBotAPI) -> None:
     polling_bot.push_text(104, "/clause 三（二）6")
     assert "三个以上品牌" in polling_bot.wait_messages(104, 1)[0]["text"]
