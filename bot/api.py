@@ -19,6 +19,8 @@ from bot.followups import ask_in_session
 from bot.schemas import AskRequest, AskResponse, ClausePublic, DocumentPublic, Health
 from bot.services import Services
 from ingest.errors import UnknownVersionError
+from ingest.upload_guard import MAX_UPLOAD
+from knowledge.admin_db import token_holder
 from knowledge.errors import FactError, KBBusyError, KnowledgeError, UnknownClauseError, UnknownProductError
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,24 @@ def create_app(services: Services) -> FastAPI:
 
     app.state.services = services
     app.state.telegram = telegram_application(services)
+
+    @app.middleware("http")
+    async def admin_guard(request: Request, call_next: Any) -> Any:
+        """Refuse /v1/admin requests without a valid token, or too large, before their body is read."""
+        if request.url.path.startswith("/v1/admin"):
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                detail = "需要令牌：Authorization: Bearer … / a bearer token is required"
+            elif token_holder(services.engine, token.strip()) is None:
+                detail = "令牌无效或已吊销 / invalid or revoked token"
+            else:
+                detail = ""
+            if detail:
+                return JSONResponse(status_code=401, headers={"WWW-Authenticate": "Bearer"}, content={"detail": detail})
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > MAX_UPLOAD + 1024 * 1024:
+                return JSONResponse(status_code=413, content={"detail": "上传过大 / upload too large"})
+        return await call_next(request)
     add_webhook_route(app, services)
 
     @app.exception_handler(RequestValidationError)
@@ -107,7 +127,8 @@ def create_app(services: Services) -> FastAPI:
     def ask(body: AskRequest, svc: ServicesDep) -> dict[str, Any]:
         """Answer a question with clause citations (or say the KB does not cover it). Facts stated
         in the question, in ``profile`` and earlier in the session feed the verdicts."""
-        answer = ask_in_session(svc, body.question, session_id=body.session_id, profile=body.profile,
+        session = f"api:{body.session_id}" if body.session_id else None  # never another channel's session
+        answer = ask_in_session(svc, body.question, session_id=session, profile=body.profile,
                                 as_of=body.as_of, kb_version=body.kb_version)
         return answer.to_dict()
 

@@ -209,7 +209,10 @@ class TokenRequest(BaseModel):
 @router.post("/tokens")
 def post_token(body: TokenRequest, svc: ServicesDep, holder: Admin) -> dict[str, Any]:
     """Issue a token (shown once)."""
-    token_id, token = create_token(svc.engine, body.name, body.role)
+    try:
+        token_id, token = create_token(svc.engine, body.name, body.role)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
     record_audit(svc.engine, actor=holder.name, action="create_token", target=f"{body.name} ({body.role})")
     return {"id": token_id, "name": body.name, "role": body.role, "token": token}
 

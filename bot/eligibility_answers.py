@@ -147,4 +147,6 @@ def gather_facts(question: str, profile: dict[str, Any] | None, known_sectors: s
             continue
     if product is not None:
         facts.update(catalog_facts(product))
+        if product.status == "active":  # the catalog is the record: no withdrawal stated elsewhere applies
+            facts.pop("withdrawn_on", None)
     return facts

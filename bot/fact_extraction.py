@@ -14,7 +14,12 @@ from typing import Any
 from knowledge.facts import CORE_TECH_LEVELS
 
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_NEGATION = re.compile(r"(没有|没|无|不是|不具有|不具备|未|非|不)$")
+_NEGATION = re.compile(r"没有|没|无|不是|不具有|不具备|未|尚未|还没|不属于|非|不(?!仅|但|过|少|断)"
+                       r"|\b(no|not|don't|do not|does not|doesn't|without|never)\b", re.IGNORECASE)
+_ASKING = re.compile(r"需要|需不需要|是否|要不要|必须|才能|吗|么|算不算|能否|够不够|\b(do (we|i) need|is .* required)\b",
+                     re.IGNORECASE)
+_SEGMENT = re.compile(r"(?:[^，。；,;！!？?\n.]|\.(?=\d))+[，。；,;！!？?\n.]?")  # "." ends an English sentence
+_NOT_YET = re.compile(r"申请|申报|准备|计划|打算|争取|希望")
 _DATE = r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号])?|[\-/.]\s*(\d{1,2})\s*[日号]?|月)?"
 _CERTIFIED = re.compile(_DATE + r"[^，。,；;？?]{0,6}?(?:被|获)?(?:认定|列入|入选|进入|纳入|公布|评上|获评)")
 _CERTIFIED_AFTER = re.compile(r"(?:认定|入选|列入)(?:日期|时间)?(?:是|为|于|在)\s*" + _DATE)
@@ -28,7 +33,7 @@ _LISTED = re.compile(r"(已经?|早已|已被|被)(列入|进入|入选|纳入|�
                      r"|is (already )?(listed )?in the catalog|listed in the catalog|catalog(ue)? product", re.IGNORECASE)
 _WITHDRAWN_STATE = re.compile(r"(已经?|被)(退出|移出|撤销)|已退出《?目录|was withdrawn|has been withdrawn", re.IGNORECASE)
 _IP = re.compile(r"发明专利|自主知识产权|知识产权|专利", re.IGNORECASE)
-_EN_IP = re.compile(r"(no |without )?(invention )?patents?|(no |without )?(own |clear )?intellectual property", re.IGNORECASE)
+_EN_IP_TERM = re.compile(r"patents?|intellectual property", re.IGNORECASE)
 _BRAND_OWN = re.compile(r"自主品牌|自有品牌|own brand", re.IGNORECASE)
 _BRAND_OEM = re.compile(r"贴牌|代工|\bOEM\b", re.IGNORECASE)
 _BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的项目建设单位|国有投资(为主)?的?项目建设单位|state-funded project owner"),
@@ -49,7 +54,7 @@ _PROVINCIAL = re.compile(r"(省级政府|省政府|省经信|省里|省级)[^，
 _OTHER_ORGANIZER = re.compile(r"(市级|市里|市政府|县级|区里|行业协会|商会|协会|企业自己|民营)[^，。,；;]{0,8}(主办|组织|举办|办的)")
 _RENOVATION = re.compile(r"(技术改造|技改)[^，。,；;？?]{0,12}(采购|购买|用了|使用)[^，。,；;？?]{0,6}《?目录》?产品"
                          r"|(采购|购买)[^，。,；;？?]{0,6}《?目录》?产品[^，。,；;？?]{0,6}(技术改造|技改)")
-_SUPPLIER_STANDARD = re.compile(r"必须引用[^，。,；;？?]{0,12}(技术标准|标准)")
+_SUPPLIER_STANDARD = re.compile(r"引用[^，。,；;？?]{0,12}(技术标准|标准)")
 _CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
 
 
@@ -71,8 +76,35 @@ def _date(match: re.Match[str]) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}" if day else f"{year}-{int(month):02d}"
 
 
-def _negated(text: str, start: int) -> bool:
-    return bool(_NEGATION.search(text[max(0, start - 4):start]))
+def _stated(text: str, term: re.Pattern[str], asking: re.Pattern[str] | None = None) -> bool | None:
+    """What the asker states about ``term``: True, False when negated in the same clause (没有…专利,
+    不属于…), None when the term only appears in a question (需要有专利吗) or not at all."""
+    for segment in _SEGMENT.finditer(text):
+        part = segment.group(0)
+        found = term.search(part)
+        if found is None:
+            continue
+        if part.rstrip().endswith(("？", "?")) or (asking or _ASKING).search(part):
+            continue
+        return not _NEGATION.search(part[: found.start()])
+    return None
+
+
+def _level(text: str) -> str | None:
+    """The core technology level the asker states (not one asked about, not one denied)."""
+    text = re.sub(r"高于国内领先(水平)?", "", text)  # the policy's threshold, not a level anyone has
+    english = {spelling: level for spelling, level in _EN_LEVELS.items()}
+    for segment in _SEGMENT.finditer(text):
+        part = segment.group(0)
+        if part.rstrip().endswith(("？", "?")) or _ASKING.search(part):
+            continue
+        found = [(part.find(level), level) for level in CORE_TECH_LEVELS[:4] if level in part]
+        lowered = part.lower()
+        found += [(lowered.find(spelling), level) for spelling, level in english.items() if spelling in lowered]
+        for at, level in sorted(found):
+            if not _NEGATION.search(part[:at]):
+                return level
+    return None
 
 
 def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str, Any]:
@@ -85,31 +117,25 @@ def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str,
     elif _WITHDRAWN_STATE.search(text) and ("目录" in text or "catalog" in text.lower()):
         facts.update(in_catalog=True, catalog_status="withdrawn")
     certified = _CERTIFIED.search(text) or _EN_CERTIFIED.search(text)
+    if certified is not None and _NOT_YET.search(certified.group(0)):
+        certified = None  # 2025年3月申请认定: not certified yet
     if certified and (not withdrawn or certified.start() != withdrawn.start()):
         facts["certified_on"] = _date(certified)
         facts.setdefault("in_catalog", True)
     elif (after := _CERTIFIED_AFTER.search(text)) is not None:
         facts["certified_on"] = _date(after)
         facts.setdefault("in_catalog", True)
-    if "in_catalog" not in facts and _LISTED.search(text):
-        facts["in_catalog"] = True
-    for level in CORE_TECH_LEVELS[:4]:
-        if level in text:
-            facts["core_tech_level"] = level
-            break
-    else:
-        lowered = text.lower()
-        for spelling, level in _EN_LEVELS.items():
-            if spelling in lowered:
-                facts["core_tech_level"] = level
-                break
-    ip = _IP.search(text)
-    if ip:
-        facts["has_clear_ip"] = not _negated(text, ip.start())
-    elif (en_ip := _EN_IP.search(text)) is not None:
-        facts["has_clear_ip"] = not (en_ip.group(1) or en_ip.group(3))
-    if (brand := _BRAND_OWN.search(text)) is not None:
-        facts["own_brand"] = not _negated(text, brand.start())
+    if "in_catalog" not in facts and (listed := _stated(text, _LISTED)) is not None:
+        facts["in_catalog"] = listed
+    if (level := _level(text)) is not None:
+        facts["core_tech_level"] = level
+    ip = _stated(text, _IP)
+    if ip is None:
+        ip = _stated(text, _EN_IP_TERM)
+    if ip is not None:
+        facts["has_clear_ip"] = ip
+    if (brand := _stated(text, _BRAND_OWN)) is not None:
+        facts["own_brand"] = brand
     elif _BRAND_OEM.search(text):
         facts["own_brand"] = False
     for value, pattern in _BUYERS:
@@ -130,16 +156,16 @@ def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str,
         facts["catalog_brand_included"] = False
     elif _INCLUDED.search(text):
         facts["catalog_brand_included"] = True
-    if (first := _FIRST_SET.search(text)) is not None:
-        facts["is_first_set_equipment"] = not _negated(text, first.start())
+    if (first := _stated(text, _FIRST_SET)) is not None:
+        facts["is_first_set_equipment"] = first
     if _PROVINCIAL.search(text):
         facts["exhibition_organizer"] = "省级政府"
     elif _OTHER_ORGANIZER.search(text):
         facts["exhibition_organizer"] = "其他"
     if _RENOVATION.search(text):
         facts["tech_renovation_project"] = True
-    if _SUPPLIER_STANDARD.search(text):
-        facts["must_cite_supplier_standard"] = not _negated(text, text.find("必须引用"))
+    if (standard := _stated(text, _SUPPLIER_STANDARD, re.compile(r"吗|么|是否"))) is not None:
+        facts["must_cite_supplier_standard"] = standard
     for sector in sorted(set(known_sectors), key=len, reverse=True):
         if sector and sector in text:
             facts["sector"] = sector

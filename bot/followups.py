@@ -17,8 +17,9 @@ from knowledge.models import Citation
 
 _MORE = re.compile(r"^(还有|有没有|还有没有)?(别的|其他|其它|更多|另外的)(的)?(产品|厂家|企业|选择)?(吗|呢|么)?[？?。]*$"
                    r"|^(are there |any )?(other|more) (products|alternatives|options)\??$", re.IGNORECASE)
-_NTH = re.compile(r"第\s*(?P<n>[一二三四五六七八九十\d]+)\s*(个|项|条)(条件|要求)?(是什么意思|什么意思|指什么|是什么|怎么理解)")
-_WHAT_ABOUT = re.compile(r"^(那|那么|那如果是)(?P<topic>[^？?，,。]{1,20}?)(呢|怎么样|如何)[？?]*$")
+_NTH = re.compile(r"^第\s*(?P<n>[一二三四五六七八九十\d]+)\s*(?:(个|项)(条件|要求)?|条(条件|要求))"
+                  r"(是什么意思|什么意思|指什么|是什么|怎么理解)[？?]*$")
+_WHAT_ABOUT = re.compile(r"^(那如果是|那要是|那么|那)(?P<topic>[^？?，,。]{1,20}?)(呢|怎么样|如何)[？?]*$")
 _EN_WHAT_ABOUT = re.compile(r"^(and |what about |how about )(?P<topic>[^?]{2,60})\??$", re.IGNORECASE)
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -59,7 +60,7 @@ def answer_follow_up(question: str, last: Turn | None, composer: AnswerComposer,
     text = question.strip()
     if _MORE.match(text) and last.catalog_need:
         return composer.more_products(last.catalog_need, last.catalog_region, last.shown, english)
-    if (m := _NTH.search(text)) is not None and last.verdicts:
+    if (m := _NTH.match(text)) is not None and last.verdicts:
         conditions = [(v, c) for v in last.verdicts for c in v["conditions"]]
         n = _number(m.group("n"))
         if 1 <= n <= len(conditions):

@@ -75,7 +75,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
 
 
 def _prompt(question: str, clauses: list[Any], verdicts: list[dict[str, Any]]) -> list[Any]:
-    numbered = "\n".join(f"[{d.metadata['clause_id']}] 〔{d.metadata['label']}〕 {d.page_content}" for d in clauses)
+    numbered = "\n".join(f"[{d.metadata['key']}] 〔{d.metadata['label']}〕 {d.page_content}" for d in clauses)
     judged = json.dumps([{"rule": v["title"], "status": v["status"], "explanation": v["explanation"],
                           "computed": v.get("computed", {})} for v in verdicts], ensure_ascii=False)
     user = f"<clauses>\n{numbered}\n</clauses>\n<verdicts>{judged}</verdicts>\n<question>{question}</question>"
@@ -117,7 +117,13 @@ class LLMComposer:
         for c in extractive.citations:  # the extractive answer's clauses are always among those given
             if c.kind == "clause" and all(d.metadata["clause_id"] != c.clause_id for d in docs):
                 docs.insert(0, _doc_for(self.kb, c))
-        clauses = {d.metadata["clause_id"]: self.kb.clause(d.metadata["doc_id"], d.metadata["clause_id"]) for d in docs}
+        clauses: dict[str, Any] = {}
+        for d in docs:  # ids are per document: a second document's 一(一) is named with its doc_id
+            key = d.metadata["clause_id"]
+            if key in clauses:
+                key = f"{d.metadata['doc_id']}:{key}"
+            d.metadata["key"] = key
+            clauses[key] = self.kb.clause(d.metadata["doc_id"], d.metadata["clause_id"])
         reply = self.chat.invoke(_prompt(question, docs, extractive.verdicts))
         sentences = parse_output(str(reply.content))
         checked = check_sentences(sentences, clauses, extractive.verdicts)
@@ -130,7 +136,7 @@ class LLMComposer:
             raise MalformedOutputError(f"verification removed {removed} of {len(sentences)} sentences")
         cited_ids = list(dict.fromkeys(c for s in checked.kept for c in s.cites))
         citations = [self._citation(clauses[i], extractive) for i in cited_ids if i in clauses]
-        labels = {c.clause_id: c.label for c in citations}
+        labels = {k: clauses[k].label for k in cited_ids if k in clauses}
         body = "\n".join(f"{s.text}〔{'、'.join(labels.get(c, c) for c in s.cites)}〕" for s in checked.kept)
         sources = "\n".join(f"〔{c.label}〕“{c.quote}”" for c in citations)
         english = self.kb.lexicon.is_english(question)

@@ -20,7 +20,7 @@ _FACT_TOKENS = re.compile(
     r"|[零〇一二两三四五六七八九十百千万亿]+(?:年|个月|个以上|个品牌|项|倍|万元|亿元|元|天|次|家|成)"
     r"|(?:省|市|县|国家)[\u4e00-\u9fff]{0,6}?(?:委员会|委|厅|局|办公室)"
 )
-_LABELS = re.compile(r"〔[^〔〕]*〕|[一二三四五六七八九十]+[（(][一二三四五六七八九十]+[）)]\d*")
+
 _POSITIVE = re.compile(r"可以|能够|能享受|适用|符合条件|视同|\b(yes|can|applies|eligible)\b", re.IGNORECASE)
 _NEGATIVE = re.compile(r"不可以|不能|不适用|不符合|无法|不得享受|\b(no|cannot|can't|not eligible|does not apply)\b",
                        re.IGNORECASE)
@@ -55,7 +55,7 @@ def parse_output(content: str) -> list[Sentence]:
     try:
         data: Any = json.loads(body)
         items = data["sentences"]
-        sentences = [Sentence(str(i["text"]).strip(), tuple(str(c).strip() for c in i.get("cites", []))) for i in items]
+        sentences = [Sentence(str(i["text"]).strip(), tuple(_norm(str(c)) for c in i.get("cites", []))) for i in items]
     except (ValueError, KeyError, TypeError) as exc:
         raise MalformedOutputError(f"模型输出不是约定的 JSON：{exc}") from exc
     if not sentences or any(not s.text for s in sentences):
@@ -73,10 +73,13 @@ def _iso(token: str) -> str:
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else token.strip() or "\x00"
 
 
-def fact_tokens(text: str) -> list[str]:
-    """Numbers, dates, percentages and named bodies in ``text`` (each must be backed by a clause);
-    clause labels such as 三（二）4 are references, not facts."""
-    return [m.group(0) for m in _FACT_TOKENS.finditer(_LABELS.sub("", text))]
+def fact_tokens(text: str, labels: tuple[str, ...] = ()) -> list[str]:
+    """Numbers, dates, percentages and named bodies in ``text`` (each must be backed by a clause).
+    The labels of the clauses given (三（二）4, 〔三（二）4〕) are references, not facts; nothing else
+    is skipped, so a figure cannot hide in brackets."""
+    for label in sorted(labels, key=len, reverse=True):
+        text = text.replace(f"〔{label}〕", " ").replace(label, " ")
+    return [m.group(0) for m in _FACT_TOKENS.finditer(text)]
 
 
 def check_sentences(sentences: list[Sentence], clauses: dict[str, Clause],
@@ -90,9 +93,11 @@ def check_sentences(sentences: list[Sentence], clauses: dict[str, Clause],
         if not sentence.cites or any(c is None for c in cited):
             removed.append((sentence, "cites a clause it was not given"))
             continue
-        source = _norm("".join(c.text for c in cited if c is not None))
-        engine = " ".join(str(x) for v in verdicts for x in (v.get("as_of", ""), *v.get("computed", {}).values()))
-        unsupported = [tok for tok in fact_tokens(sentence.text)
+        # Whole tokens, not substrings: "1项" is not backed by "2013", nor "5%" by "15%".
+        source = {_norm(tok) for c in cited if c is not None for tok in fact_tokens(c.text)}
+        engine = {str(x) for v in verdicts for x in (v.get("as_of", ""), *v.get("computed", {}).values())}
+        labels = tuple(c.label for c in clauses.values())
+        unsupported = [tok for tok in fact_tokens(sentence.text, labels)
                        if _norm(tok) not in source and _iso(tok) not in engine]
         if unsupported:
             removed.append((sentence, f"not in the cited clauses: {', '.join(unsupported)}"))
@@ -112,7 +117,7 @@ def _contradicts(sentence: Sentence, verdicts: list[dict[str, Any]]) -> bool:
         about = {_norm(c["clause_id"]) for c in verdict.get("citations", [])}
         if not cites & about:
             continue
-        if verdict["status"] == "not_met" and positive:
+        if verdict["status"] in ("not_met", "needs_info") and positive:  # only the engine may say yes
             return True
         if verdict["status"] == "met" and negative:
             return True

@@ -64,7 +64,8 @@ def split_message(text: str, limit: int = LIMIT) -> list[str]:
 def answer_html(answer: str) -> str:
     """The composer's answer as Telegram HTML: conclusion line in bold, the rest escaped."""
     lines = answer.split("\n")
-    first = f"<b>{escape(lines[0])}</b>" if lines else ""
+    # Bold only a line short enough never to be cut (a cut inside <b>…</b> would not parse).
+    first = (f"<b>{escape(lines[0])}</b>" if len(lines[0]) < 1000 else escape(lines[0])) if lines else ""
     return "\n".join([first, *(escape(line) for line in lines[1:])])
 
 

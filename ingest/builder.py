@@ -205,5 +205,8 @@ def ensure_kb(settings: Settings, *, embedder: Embedder | None = None, client: A
     """Build the KB from the bundled policy documents when the data dir has none published."""
     if store.current_version(settings.kb_dir) is not None:
         return None
-    return build_version(settings, parse_files(bundled_policy_files()), replace_all=True,
-                         embedder=embedder, client=client)
+    with store.publish_lock(settings.kb_dir, wait=True):  # several workers starting on an empty data dir
+        if store.current_version(settings.kb_dir) is not None:
+            return None
+        return _build(settings, parse_files(bundled_policy_files()), replace_all=True, embedder=embedder,
+                      client=client, remove=(), statuses={})

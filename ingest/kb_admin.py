@@ -93,6 +93,8 @@ def upload_document(settings: Settings, engine: Engine, result: ParseResult, *, 
     """Diff the document against the published version; unless ``dry_run``, publish a new version
     holding it (``supersedes`` marks an older document superseded)."""
     change = document_change(settings, result)
+    if supersedes and supersedes == result.document.doc_id:
+        raise UploadRejectedError("文件不能替代它自己（supersedes 应为另一文件的编号） / a document cannot supersede itself")
     if supersedes:
         _, documents, _ = _published(settings)
         if supersedes not in documents:

@@ -109,11 +109,15 @@ def parse_date(value: Any) -> DateRange:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
+        if not 1900 <= value.year <= 2200:
+            raise ValueError(f"年份超出范围（1900–2200）：{value}")
         return DateRange(value, value)
     match = _DATE.match(str(value))
     if not match:
         raise ValueError(f"无法识别的日期：{value}")
     year, month = int(match.group(1)), int(match.group(2))
+    if not 1900 <= year <= 2200:
+        raise ValueError(f"年份超出范围（1900–2200）：{value}")
     if match.group(3):
         day = dt.date(year, month, int(match.group(3)))
         return DateRange(day, day)
@@ -134,14 +138,19 @@ def _parse(spec: FactSpec, value: Any) -> Any:
     if spec.kind == "int":
         if isinstance(value, bool):
             raise ValueError(f"应为整数，收到：{value}")
-        return int(str(value).strip())
+        number = int(str(value).strip())
+        if not 0 <= number <= 1_000_000:
+            raise ValueError(f"数值超出范围（0–1000000）：{value}")
+        return number
     if spec.kind == "date":
         return parse_date(value)
     text = str(value).strip()
     if spec.kind == "enum":
         if text in spec.values:
             return text
-        spelled = dict(spec.spellings).get(text.lower()) or dict(spec.spellings).get(text)
+        lowered = {v.lower(): v for v in spec.values}
+        spellings = {k.lower(): v for k, v in spec.spellings}
+        spelled = lowered.get(text.lower()) or spellings.get(text.lower())
         if spelled:
             return spelled
         raise ValueError(f"应为 {' / '.join(spec.values)} 之一，收到：{value}")

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from knowledge.catalog_models import Product
-from knowledge.facts import FACTS, DateRange, parse_date, show
+from knowledge.facts import FACTS, DateRange, parse_date, parse_facts, show
 from knowledge.models import Citation
 from knowledge.periods import HOLIDAY_NOTE, period_end
 from knowledge.rules import ConditionSpec, Rule
@@ -140,10 +140,10 @@ class _Evaluator:
 
     def _holds(self, spec: ConditionSpec, value: Any) -> bool:
         test = spec.test
-        if test == "is_":
-            return bool(value == spec.is_)
+        if test == "is_":  # compare in the fact's own form (是 / true, English enum spellings …)
+            return bool(value == parse_facts({spec.fact or "": spec.is_})[spec.fact or ""])
         if test == "in_":
-            return value in (spec.in_ or [])
+            return value in [parse_facts({spec.fact or "": v})[spec.fact or ""] for v in spec.in_ or []]
         if test == "contains_any":
             return any(item in str(value) for item in spec.contains_any or [])
         if test == "at_least":
@@ -177,11 +177,13 @@ class _Evaluator:
 
         if in_catalog is False:
             return result("not_met", "未列入《目录》")
-        if in_catalog is None and status is None:
+        if in_catalog is None and status is None and withdrawn_on is None:
             return result("needs_info", missing=("in_catalog",))
         if certified_on is not None and self.as_of < certified_on.first:
             return result("not_met", "该日期尚未认定")
-        if status == "withdrawn":
+        if certified_on is not None and self.as_of < certified_on.last:
+            return result("needs_info", "只知道认定的年月，请提供具体认定日期", ("certified_on",))
+        if status == "withdrawn" or withdrawn_on is not None:  # a withdrawal date means it was withdrawn
             if withdrawn_on is None:
                 return result("needs_info", "已退出《目录》，需要退出日期", ("withdrawn_on",))
             if self.as_of >= withdrawn_on.last:

@@ -41,3 +41,12 @@ def test_nth_condition_of_the_previous_verdict(base_url: str) -> None:
     second = _ask(base_url, session, "第二个条件是什么意思？")
     assert "产品核心技术高于国内领先水平" in second["answer"] and "国际先进" in second["answer"]
     assert second["citations"][0]["label"] == "三（二）2"
+
+
+def test_follow_up_patterns() -> None:
+    from bot.followups import Turn, rewrite
+
+    last = Turn(question="找银行融资有支持吗？", intent="incentive")
+    assert rewrite("那么展会呢？", last, False) == "关于展会，有什么规定？"
+    assert rewrite("那如果是小微企业呢", last, False) == "关于小微企业，有什么规定？"
+    assert rewrite("展会呢", None, False) == "展会呢"

@@ -109,3 +109,17 @@ def test_eval_reports_the_composer_and_an_unavailable_llm_changes_no_figure(
     fake.mode = "one_invented"
     generated = run_evaluation(services, questions[:5], baselines=False)["jingpin"]
     assert generated["generated_answers"] > 0 and generated["sentences_removed_by_verification"] > 0
+
+
+def test_verification_is_not_fooled_by_brackets_substrings_or_open_verdicts(services: Services) -> None:
+    from bot.llm_verify import Sentence, check_sentences
+
+    clause = services.kb().clause("zjjx-2013-573", "一(二)")  # mentions 2013, 15% and 2015
+    given = {"一(二)": clause}
+    tricks = [Sentence("奖励〔500万元〕，有效期〔10年〕。", ("一(二)",)), Sentence("只需1项即可。", ("一(二)",)),
+              Sentence("年均增长5%。", ("一(二)",))]
+    assert check_sentences(tricks, given, []).kept == []
+    fine = Sentence("规模以上工业新产品产值年均增长15%。", ("一(二)",))
+    assert check_sentences([fine], given, []).kept == [fine]
+    open_verdict = [{"status": "needs_info", "citations": [{"clause_id": "一(二)"}]}]
+    assert check_sentences([Sentence("您符合条件，可以享受。", ("一(二)",))], given, open_verdict).kept == []

@@ -132,7 +132,20 @@ def test_withdrawn_products_lose_catalog_benefits_from_the_withdrawal_date(rules
     assert no_date.status == "needs_info" and no_date.missing_facts == ["withdrawn_on"]
 
 
+def test_a_withdrawal_date_alone_means_withdrawn_and_a_month_decides_nothing_inside_it(rules: list[Rule]) -> None:
+    assert _verdict(rules, "credit_support", {"in_catalog": True, "withdrawn_on": "2025-06-01"},
+                    dt.date(2026, 1, 1)).status == "not_met"
+    month = {"in_catalog": True, "certified_on": "2025-03"}
+    assert _verdict(rules, "credit_support", month, dt.date(2025, 3, 15)).status == "needs_info"
+    assert _verdict(rules, "credit_support", month, dt.date(2025, 4, 1)).status == "met"
+    assert _verdict(rules, "credit_support", {"catalog_status": "ACTIVE"}).status == "met"  # any letter case
+
+
 def test_bad_facts_are_rejected_with_the_fact_named() -> None:
+    with pytest.raises(FactError, match="certified_on"):
+        parse_facts({"certified_on": "9999-01-01"})
+    with pytest.raises(FactError, match="brands_recommended"):
+        parse_facts({"brands_recommended": 10**400})
     with pytest.raises(FactError, match="core_tech_level"):
         parse_facts({"core_tech_level": "世界第一"})
     with pytest.raises(FactError, match="unknown fact: in_catalogue"):
@@ -176,6 +189,12 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
     ("We were certified on 2025-03-01, internationally advanced, with invention patents",
      {"certified_on": "2025-03-01", "core_tech_level": "国际先进", "has_clear_ip": True}),
     ("能列入目录吗？", {}),
+    ("我们没有自己的专利，也不属于首台（套）", {"has_clear_ip": False, "is_first_set_equipment": False}),
+    ("我们国际先进，2025年3月1日认定，需要有发明专利才能视同业绩吗？", {"has_clear_ip": None, "core_tech_level": "国际先进"}),
+    ("核心技术算高于国内领先水平吗？", {"core_tech_level": None}),
+    ("我们不是国际领先，只是国内领先", {"core_tech_level": "国内领先"}),
+    ("我们不是《目录》产品，能享受哪些优惠", {"in_catalog": False}),
+    ("2025年3月申请认定", {"certified_on": None, "in_catalog": None}),
 ])
 def test_facts_stated_in_questions(question: str, expected: dict[str, Any]) -> None:
     found = extract_facts(question, {"智能交通", "电力"})
