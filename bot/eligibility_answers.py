@@ -90,7 +90,7 @@ def _condition_line(label: str, status: str, given: Any, required: str, note: st
     if isinstance(shown, dict):
         shown = "，".join(f"{FACTS[k].label if k in FACTS else k}：{plain(v)}" for k, v in shown.items())
     line = f"  {_MARK[status]} {label}：{shown}（{'required' if english else '要求'}：{required}）"
-    return line + (f"——{note}" if note and status != "met" else "")
+    return line + (f"——{note}" if note else "")  # met ones too: e.g. the 第二百零三条 holiday note
 
 
 def render_verdicts(verdicts: list[Verdict], english: bool) -> str:
