@@ -25,6 +25,8 @@ from knowledge.errors import FactError, KBBusyError, KnowledgeError, UnknownClau
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+ERROR_STATUS: dict[type[Exception], int] = {UnknownClauseError: 404, UnknownProductError: 404, UnknownVersionError: 404,
+                                            KBBusyError: 409, FactError: 422}
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -91,25 +93,11 @@ def create_app(services: Services) -> FastAPI:
         ]
         return JSONResponse(status_code=422, content={"detail": _validation_message(exc), "errors": errors})
 
-    @app.exception_handler(UnknownClauseError)
-    async def on_unknown_clause(_: Request, exc: UnknownClauseError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
+    async def plain_error(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(status_code=ERROR_STATUS[type(exc)], content={"detail": str(exc)})
 
-    @app.exception_handler(UnknownProductError)
-    async def on_unknown_product(_: Request, exc: UnknownProductError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
-
-    @app.exception_handler(UnknownVersionError)
-    async def on_unknown_version(_: Request, exc: UnknownVersionError) -> JSONResponse:
-        return JSONResponse(status_code=404, content={"detail": str(exc)})
-
-    @app.exception_handler(KBBusyError)
-    async def on_busy(_: Request, exc: KBBusyError) -> JSONResponse:
-        return JSONResponse(status_code=409, content={"detail": str(exc)})
-
-    @app.exception_handler(FactError)
-    async def on_bad_fact(_: Request, exc: FactError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": str(exc)})
+    for error in ERROR_STATUS:  # unknown things 404, a busy publish 409, bad facts 422
+        app.add_exception_handler(error, plain_error)
 
     @app.exception_handler(KnowledgeError)
     async def on_knowledge_error(_: Request, exc: KnowledgeError) -> JSONResponse:

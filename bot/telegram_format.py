@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from knowledge.models import Citation
+from knowledge.textnorm import pack
 
 LIMIT = 4096
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?])")  # not ";": it ends every escaped entity (&amp;)
@@ -26,21 +27,15 @@ def escape(text: str) -> str:
 
 def _pieces(line: str, limit: int) -> list[str]:
     """A too-long escaped line cut at sentence ends, then hard at ``limit`` outside entities."""
-    out: list[str] = []
-    current = ""
+    sentences: list[str] = []
     for sentence in _SENTENCE_END.split(line):
         while len(sentence) > limit:
             cut = sentence.rfind("&", 0, limit)
             cut = cut if cut > 0 and ";" not in sentence[cut:limit] else limit
-            out.append(sentence[:cut])
+            sentences.append(sentence[:cut])
             sentence = sentence[cut:]
-        if len(current) + len(sentence) > limit:
-            out.append(current)
-            current = ""
-        current += sentence
-    if current:
-        out.append(current)
-    return out
+        sentences.append(sentence)
+    return pack(sentences, limit)
 
 
 def split_message(text: str, limit: int = LIMIT) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from knowledge.models import SPECIAL_LABELS, Clause, Passage
+from knowledge.textnorm import pack
 
 #: Words that describe what a special part is, so "文号是什么" finds a clause whose text is "…573号".
 SPECIAL_CONTEXT: dict[str, str] = {
@@ -43,24 +44,12 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
-def _windows(sentences: list[str], limit: int) -> list[str]:
-    windows, current = [], ""
-    for sentence in sentences:
-        if current and len(current) + len(sentence) > limit:
-            windows.append(current)
-            current = ""
-        current += sentence
-    if current:
-        windows.append(current)
-    return windows
-
-
 def make_passages(clause: Clause, ancestors: list[Clause]) -> list[Passage]:
     """Passages of one clause: the clause (in windows when long), then each sentence when it has several."""
     context = breadcrumb_text(clause, ancestors)
     text = clause.text
     sentences = _sentences(text)
-    bodies = [text] if len(text) <= MAX_PASSAGE else _windows(sentences, MAX_PASSAGE)
+    bodies = [text] if len(text) <= MAX_PASSAGE else pack(sentences, MAX_PASSAGE)
     if len(sentences) > 1:
         bodies += [s for s in sentences if s not in bodies]
     return [

@@ -40,3 +40,17 @@ def cjk_ratio(text: str) -> float:
     if not letters:
         return 0.0
     return sum(1 for c in letters if is_cjk(c)) / len(letters)
+
+
+def pack(pieces: list[str], limit: int) -> list[str]:
+    """Consecutive pieces joined greedily into chunks of at most ``limit`` characters (a piece
+    longer than ``limit`` stays a chunk of its own); order and text are kept exactly."""
+    chunks, current = [], ""
+    for piece in pieces:
+        if current and len(current) + len(piece) > limit:
+            chunks.append(current)
+            current = ""
+        current += piece
+    if current:
+        chunks.append(current)
+    return chunks
