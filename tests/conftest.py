@@ -17,8 +17,8 @@ import uvicorn
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from bot.api import create_app
-from bot.services import Services, build_services
+from bot.app import Services, build_services
+from bot.channels.http.app import create_app
 from knowledge.settings import Settings
 
 DATA = Path(__file__).parent / "data"

@@ -19,10 +19,10 @@ import httpx
 import pytest
 from conftest import serve_app
 
-from bot.api import create_app
-from bot.services import Services, build_services
-from knowledge import store
-from knowledge.admin_db import create_token
+from bot.app import Services, build_services
+from bot.channels.http.app import create_app
+from knowledge.db.admin import create_token
+from knowledge.kb import store
 from knowledge.settings import Settings
 
 POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"
@@ -71,7 +71,7 @@ def test_tokens_and_roles(admin_env: tuple[str, Services, dict[str, str]]) -> No
 def test_cli_create_token_prints_it_last(admin_env: tuple[str, Services, dict[str, str]]) -> None:
     url, services, _ = admin_env
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir), "JINGPIN_EMBEDDER": "hash"}
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "admin", "create-token", "--name", "王五", "--role", "admin"],
+    out = subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "admin", "create-token", "--name", "王五", "--role", "admin"],
                          env=env, capture_output=True, text=True, timeout=120, check=True)
     token = out.stdout.strip().splitlines()[-1]
     assert httpx.get(f"{url}/v1/admin/tokens", headers=_auth(token)).status_code == 200
@@ -181,8 +181,8 @@ def test_a_publish_while_another_runs_gets_409(admin_env: tuple[str, Services, d
 BIG_BUILD = """
 import sys
 from pathlib import Path
-from ingest.builder import build_version
-from ingest.parser import parse_text
+from ingest.policy.builder import build_version
+from ingest.policy.parser import parse_text
 from knowledge.settings import Settings
 text = "关于测试的通知\\n\\n" + "".join(f"{i}、第{i}条规定。" + "内容" * 400 + "\\n" for i in range(1, 3000))
 build_version(Settings(data_dir=Path(sys.argv[1]), embedder="hash"), [parse_text(text, doc_id="big-notice")])

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from bot.services import Services
-from bot.verify import verify_citations
+from bot.answer.verify import verify_citations
+from bot.app import Services
 
 
 def test_deemed_track_record_question_is_answered_with_the_clause(services: Services) -> None:

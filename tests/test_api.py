@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.services import Services
+from bot.app import Services
 
 
 def _without_timings(body: dict[str, Any]) -> dict[str, Any]:
@@ -83,14 +83,14 @@ def test_cli_json_equals_api_json(base_url: str, services: Services) -> None:
     question = "参加省级政府组织的展会，展位费有资助吗？"
     api = httpx.post(f"{base_url}/v1/ask", json={"question": question}).json()
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", question, "--json"], env=env,
+    out = subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "ask", question, "--json"], env=env,
                          capture_output=True, text=True, check=True, timeout=120)
     assert _without_timings(json.loads(out.stdout)) == _without_timings(api)
 
 
 def test_cli_rejects_empty_question(services: Services) -> None:
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "  "], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "ask", "  "], env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 2 and "问题不能为空" in out.stderr
 

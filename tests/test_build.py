@@ -7,14 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.composer import AnswerComposer
-from ingest.builder import build_version, bundled_policy_files, ensure_kb, parse_files
+from bot.answer.composer import AnswerComposer
 from ingest.errors import UnsupportedFormatError
-from knowledge import store
-from knowledge.embedders import HashEmbedder
-from knowledge.kb import load_kb
-from knowledge.lc_retriever import LangchainRetriever
-from knowledge.retrieval import HybridRetriever
+from ingest.policy.builder import build_version, bundled_policy_files, ensure_kb, parse_files
+from knowledge.index.embedders import HashEmbedder
+from knowledge.kb.knowledge_base import load_kb, store
+from knowledge.retrieval.hybrid import HybridRetriever
+from knowledge.retrieval.langchain_adapter import LangchainRetriever
 from knowledge.settings import Settings
 
 DATA = Path(__file__).parent / "data"
@@ -65,7 +64,7 @@ def test_sentence_transformers_embedder_from_a_local_path(tmp_path: Path) -> Non
 
 
 def test_langchain_retriever_returns_clause_documents(services: object) -> None:
-    from bot.services import Services
+    from bot.app import Services
 
     assert isinstance(services, Services)
     retriever = LangchainRetriever(retriever=HybridRetriever(services.kb()), k=2)

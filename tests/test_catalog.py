@@ -14,19 +14,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.services import Services, build_services
-from ingest.catalog_import import bundled_sample_catalog, import_catalog, withdraw_product
-from ingest.credit_code import complete_code, credit_code_problem
+from bot.app import Services, build_services
+from ingest.catalog.credit_code import complete_code, credit_code_problem
+from ingest.catalog.importer import bundled_sample_catalog, import_catalog, withdraw_product
+from ingest.catalog.sample import generate
 from ingest.errors import CatalogChangeError, CatalogImportError
-from ingest.sample_catalog import generate
-from knowledge.catalog_db import count_products, current_revision, make_engine
-from knowledge.catalog_search import CatalogFilters, CatalogSearch
-from knowledge.catalog_vectors import ProductVectors
-from knowledge.dense import make_client
-from knowledge.embedders import load_embedder
-from knowledge.lexicon import shared_lexicon
-from knowledge.names import without_model_code
+from knowledge.catalog.db import count_products, current_revision, make_engine
+from knowledge.catalog.search import CatalogFilters, CatalogSearch
+from knowledge.catalog.vectors import ProductVectors
+from knowledge.index.dense import make_client
+from knowledge.index.embedders import load_embedder
 from knowledge.settings import Settings
+from knowledge.text.lexicon import shared_lexicon
+from knowledge.text.names import without_model_code
 
 CODE_A = complete_code("91330100MA2AB1234")
 CODE_B = complete_code("91330200MA2CD5678")

@@ -44,7 +44,7 @@ def test_nth_condition_of_the_previous_verdict(base_url: str) -> None:
 
 
 def test_follow_up_patterns() -> None:
-    from bot.followups import Turn, rewrite
+    from bot.answer.conversation.followups import Turn, rewrite
 
     last = Turn(question="找银行融资有支持吗？", intent="incentive")
     assert rewrite("那么展会呢？", last, False) == "关于展会，有什么规定？"

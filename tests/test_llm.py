@@ -13,8 +13,8 @@ import pytest
 from conftest import serve_app
 from openai_server import FakeChatServer
 
-from bot.api import create_app
-from bot.services import Services, build_services
+from bot.app import Services, build_services
+from bot.channels.http.app import create_app
 from knowledge.settings import Settings
 
 EXHIBITION = "参加省级政府组织的展会，展位费有资助吗？"
@@ -95,7 +95,7 @@ def test_eval_reports_the_composer_and_an_unavailable_llm_changes_no_figure(
         llm: tuple[FakeChatServer, Services, str]) -> None:
     import dataclasses
 
-    from bot.evaluation import load_questions, run_evaluation
+    from bot.evaluation.runner import load_questions, run_evaluation
 
     fake, services, _ = llm
     questions = load_questions()[:30]
@@ -112,7 +112,7 @@ def test_eval_reports_the_composer_and_an_unavailable_llm_changes_no_figure(
 
 
 def test_verification_is_not_fooled_by_brackets_substrings_or_open_verdicts(services: Services) -> None:
-    from bot.llm_verify import Sentence, check_sentences
+    from bot.answer.llm.verify import Sentence, check_sentences
 
     clause = services.kb().clause("zjjx-2013-573", "一(二)")  # mentions 2013, 15% and 2015
     given = {"一(二)": clause}

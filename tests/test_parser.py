@@ -7,10 +7,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from ingest.builder import bundled_policy_files
 from ingest.errors import EmptyDocumentError, UnsupportedFormatError
-from ingest.parser import parse_text
-from ingest.readers import read_bytes, read_file
+from ingest.policy.builder import bundled_policy_files
+from ingest.policy.parser import parse_text
+from ingest.policy.readers import read_bytes, read_file
 
 DATA = Path(__file__).parent / "data"
 

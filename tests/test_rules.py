@@ -14,13 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.fact_extraction import extract_facts
-from bot.services import Services
+from bot.answer.verdicts.stated_facts import extract_facts
+from bot.app import Services
 from knowledge.errors import FactError, RulesError
-from knowledge.facts import parse_facts
-from knowledge.periods import period_end
-from knowledge.rules import Rule, bundled_rules_dir, load_rules
-from knowledge.rules_engine import Verdict, evaluate
+from knowledge.rules.engine import Verdict, evaluate
+from knowledge.rules.facts import parse_facts
+from knowledge.rules.loader import Rule, bundled_rules_dir, load_rules
+from knowledge.rules.periods import period_end
 
 TODAY = dt.date(2026, 11, 24)
 LISTED = {"in_catalog": True, "catalog_status": "active"}
@@ -277,7 +277,7 @@ def test_interactive_cli_asks_for_missing_facts_one_at_a_time(services: Services
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
     answers = "是\n国际先进\n是\n2025-03-01\n"  # in_catalog, core_tech_level, has_clear_ip, certified_on
     out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "check", "--rule", "deemed_track_record", "--audience", "enterprise",
+        [sys.executable, "-m", "bot.channels.cli.main", "check", "--rule", "deemed_track_record", "--audience", "enterprise",
          "--as-of", "2026-11-24", "-i"],
         input=answers, env=env, capture_output=True, text=True, timeout=180, check=True)
     asked = [q for q in ("是否已列入《目录》", "核心技术水平", "自主知识产权", "认定日期") if q in out.stdout]

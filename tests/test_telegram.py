@@ -20,10 +20,10 @@ import pytest
 from bot_api_server import FakeBotAPI, parse_html
 from conftest import serve_app
 
-from bot.api import create_app
-from bot.services import Services
-from bot.telegram_bot import build_application, register_commands
-from bot.telegram_format import answer_html, split_message
+from bot.app import Services
+from bot.channels.http.app import create_app
+from bot.channels.telegram.application import build_application, register_commands
+from bot.channels.telegram.format import answer_html, split_message
 
 TOKEN = "123456:TEST"
 
@@ -193,7 +193,7 @@ NEW_ROWS = ("产品名称,企业名称,所在地区,领域,年度,认定日期,�
 
 
 def test_staff_upload_is_published_only_after_confirm_and_others_are_refused(tmp_path: Path) -> None:
-    from bot.services import build_services
+    from bot.app import build_services
     from knowledge.settings import Settings
 
     services = build_services(Settings(data_dir=tmp_path / "data", embedder="hash",
@@ -247,12 +247,12 @@ def test_set_webhook_registers_the_url_with_the_secret(services: Services, bot_a
     fake, base_url = bot_api
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir), "JINGPIN_TELEGRAM_TOKEN": TOKEN,
            "JINGPIN_TELEGRAM_BASE_URL": base_url, "JINGPIN_TELEGRAM_WEBHOOK_SECRET": "s3cret"}
-    out = subprocess.run([sys.executable, "-m", "bot.cli", "bot", "--set-webhook", "https://example.org/telegram/webhook"],
+    out = subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "bot", "--set-webhook", "https://example.org/telegram/webhook"],
                          env=env, capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr
     call = fake.calls("setWebhook")[-1]
     assert call["url"] == "https://example.org/telegram/webhook" and call["secret_token"] == "s3cret"
-    no_token = subprocess.run([sys.executable, "-m", "bot.cli", "bot"], capture_output=True, text=True, timeout=180,
+    no_token = subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "bot"], capture_output=True, text=True, timeout=180,
                               env={k: v for k, v in env.items() if k != "JINGPIN_TELEGRAM_TOKEN"})
     assert no_token.returncode == 2 and "JINGPIN_TELEGRAM_TOKEN" in no_token.stderr
 

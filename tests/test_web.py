@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bot.services import Services
-from knowledge.admin_db import create_token
+from bot.app import Services
+from knowledge.db.admin import create_token
 
 CHROMIUM = "/usr/bin/chromium"
 POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"

@@ -1,0 +1,96 @@
+"""``jingpin admin …``: staff operations on the server (same code as ``/v1/admin``).
+
+    jingpin admin create-token --name 张三 --role staff   # the token is the last line printed
+    jingpin admin tokens | revoke-token ID
+    jingpin admin versions | rollback N | delete-document DOC_ID | audit [--limit N]
+    jingpin admin document FILE [--dry-run] [--doc-id --title --doc-number --supersedes]
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from knowledge.settings import Settings
+
+SettingsFor = Callable[[argparse.Namespace], Settings]
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _engine(settings: Settings) -> Any:
+    from knowledge.catalog.db import make_engine
+
+    return make_engine(settings)
+
+
+def _print(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_admin(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one admin subcommand."""
+    from ingest import staff as kb_admin
+    from knowledge.db import admin as admin_db
+
+    action = args.admin_command
+    if action == "create-token":
+        token_id, token = admin_db.create_token(_engine(settings), args.name, args.role)
+        admin_db.record_audit(_engine(settings), actor=_actor(), action="create_token", target=f"{args.name} ({args.role})")
+        print(f"已为 {args.name}（{args.role}）创建令牌 #{token_id}，只显示这一次，请妥善保存：")
+        print(token)
+    elif action == "tokens":
+        _print(admin_db.list_tokens(_engine(settings)))
+    elif action == "revoke-token":
+        if not admin_db.revoke_token(_engine(settings), args.token_id):
+            print(f"jingpin: 没有编号为 {args.token_id} 的令牌")
+            return 1
+        print(f"已吊销令牌 #{args.token_id}")
+    elif action == "versions":
+        _print(kb_admin.list_versions(settings))
+    elif action == "rollback":
+        before = kb_admin.rollback(settings, _engine(settings), args.version, actor=_actor())
+        print(f"已回滚：当前版本 {args.version}（之前 {before}）")
+    elif action == "delete-document":
+        version = kb_admin.delete_document(settings, _engine(settings), args.doc_id, actor=_actor())
+        print(f"已删除 {args.doc_id}，发布版本 {version}")
+    elif action == "audit":
+        _print(admin_db.read_audit(_engine(settings), args.limit))
+    elif action == "document":
+        result = kb_admin.parse_upload(Path(args.file), source=Path(args.file).name, doc_id=args.doc_id,
+                                       title=args.title, doc_number=args.doc_number)
+        change = kb_admin.upload_document(settings, _engine(settings), result, actor=_actor(), dry_run=args.dry_run,
+                                          supersedes=args.supersedes)
+        _print(change.to_dict())
+    return 0
+
+
+def add_admin_commands(sub: Any, settings_for: SettingsFor) -> None:
+    """Register ``jingpin admin``."""
+    admin = sub.add_parser("admin", help="知识库管理：令牌、版本、回滚、审计 / staff administration")
+    commands = admin.add_subparsers(dest="admin_command", required=True)
+    token = commands.add_parser("create-token", help="创建令牌（只显示一次）")
+    token.add_argument("--name", required=True)
+    token.add_argument("--role", choices=["staff", "admin"], required=True)
+    commands.add_parser("tokens", help="列出令牌")
+    revoke = commands.add_parser("revoke-token", help="吊销令牌")
+    revoke.add_argument("token_id", type=int)
+    commands.add_parser("versions", help="保留的知识库版本")
+    back = commands.add_parser("rollback", help="回滚到保留的版本")
+    back.add_argument("version", type=int)
+    delete = commands.add_parser("delete-document", help="删除文件并发布新版本")
+    delete.add_argument("doc_id")
+    audit = commands.add_parser("audit", help="审计日志")
+    audit.add_argument("--limit", type=int, default=50)
+    document = commands.add_parser("document", help="上传政策文件：--dry-run 只看条款差异")
+    document.add_argument("file")
+    document.add_argument("--dry-run", action="store_true")
+    for name in ("--doc-id", "--title", "--doc-number", "--supersedes"):
+        document.add_argument(name)
+    admin.set_defaults(func=lambda args: cmd_admin(args, settings_for(args)))

@@ -1,0 +1,113 @@
+"""``jingpin check``: rule verdicts from the command line, one-shot or asking for missing facts.
+
+    jingpin check --product-id SL202400001 --as-of 2026-11-24
+    jingpin check --fact buyer_type=国有企业 --fact below_tender_threshold=是 --audience buyer
+    jingpin check            # interactive: asks for each missing fact, one at a time
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from knowledge.errors import FactError
+from knowledge.rules.facts import FACTS, parse_facts, show
+from knowledge.settings import Settings
+
+SettingsFor = Callable[[argparse.Namespace], Settings]
+
+
+def _facts_from_args(pairs: list[str]) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise FactError(f"--fact 的格式应为 名称=值，收到：{pair} / expected NAME=VALUE")
+        raw[name.strip()] = value.strip()
+    return raw
+
+
+def _ask(prompt: str, stdin: TextIO, stdout: TextIO) -> str | None:
+    stdout.write(prompt)
+    stdout.flush()
+    line = stdin.readline()
+    return None if not line else line.strip()
+
+
+def _missing(verdicts: list[Any], skipped: set[str]) -> list[str]:
+    return [f for v in verdicts if v.status == "needs_info" for f in v.missing_facts if f not in skipped]
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Evaluate the rules for the given facts; ask for missing ones when interactive."""
+    from bot.answer.verdicts.answers import render_verdicts
+    from bot.app import build_services
+    from knowledge.rules.engine import catalog_facts, evaluate
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
+    except ValueError:
+        raise FactError(f"--as-of 日期格式应为 YYYY-MM-DD，收到：{args.as_of} / expected YYYY-MM-DD") from None
+    raw = _facts_from_args(args.fact or [])
+    if args.product_id:
+        raw["product_id"] = args.product_id
+    interactive = args.interactive or not raw
+    services = build_services(settings)
+    rules = services.composer().rules
+    audience = args.audience
+    stdin, stdout = sys.stdin, sys.stdout
+    if interactive and audience is None:
+        answer = _ask("您是申报/享受政策的企业（1），还是采购方（2）？[1/2] > ", stdin, stdout)
+        audience = "buyer" if answer in ("2", "buyer", "采购方") else "enterprise"
+    if audience:
+        rules = [r for r in rules if r.spec.audience == audience]
+    if args.rule:
+        rules = [r for r in rules if r.rule_id in args.rule]
+
+    def verdicts_for(values: dict[str, Any]) -> list[Any]:
+        facts = parse_facts(values)
+        if "product_id" in facts:
+            facts.update(catalog_facts(services.catalog.get(facts["product_id"])))
+        return evaluate(rules, facts, as_of)
+
+    verdicts = verdicts_for(raw)
+    skipped: set[str] = set()
+    while interactive and (missing := _missing(verdicts, skipped)):
+        name = missing[0]
+        reply = _ask(f"{FACTS[name].question}（直接回车跳过）> ", stdin, stdout)
+        if reply is None:
+            break
+        if not reply:
+            skipped.add(name)
+            continue
+        try:
+            parse_facts({name: reply})
+        except FactError as exc:
+            stdout.write(f"{exc}\n")
+            continue
+        raw[name] = reply
+        verdicts = verdicts_for(raw)
+    if args.json:
+        facts = parse_facts(raw)
+        print(json.dumps({"verdicts": [v.to_dict() for v in verdicts], "as_of": as_of.isoformat(),
+                          "facts": {k: show(v) for k, v in facts.items()}}, ensure_ascii=False, indent=2))
+    else:
+        print(render_verdicts(verdicts, english=False))
+    return 0
+
+
+def add_check_command(sub: Any, settings_for: SettingsFor) -> None:
+    """Register ``jingpin check``."""
+    check = sub.add_parser("check", help="规则判断（资格、优惠、采购义务） / rule verdicts for your case")
+    check.add_argument("--product-id", help="《目录》产品编号：从目录读取认定日期、状态等")
+    check.add_argument("--as-of", help="按哪一天判断（YYYY-MM-DD，默认今天）")
+    check.add_argument("--fact", action="append", metavar="名称=值", help=f"事实项，可多次给出：{', '.join(FACTS)}")
+    check.add_argument("--audience", choices=["enterprise", "buyer"], help="只看企业或采购方的规则")
+    check.add_argument("--rule", action="append", help="只看这些规则（rule_id）")
+    check.add_argument("--interactive", "-i", action="store_true", help="逐项询问缺少的信息")
+    check.add_argument("--json", action="store_true", help="输出与 /v1/eligibility 相同的 JSON")
+    check.set_defaults(func=lambda args: cmd_check(args, settings_for(args)))

@@ -1,0 +1,182 @@
+"""Command line: ``jingpin serve | ask | bot | ingest | catalog | check | eval`` — a thin layer over the same services."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.channels.cli.admin import add_admin_commands
+from bot.channels.cli.catalog import add_catalog_commands
+from bot.channels.cli.check import add_check_command
+from bot.channels.http.schemas import AskRequest
+from ingest.errors import IngestError
+from knowledge.errors import KnowledgeError
+from knowledge.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"data_dir": Path(args.data_dir)} if args.data_dir else {}
+    return Settings.from_env(**overrides)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build the KB when missing, then serve the HTTP API."""
+    import uvicorn
+
+    from bot.app import build_services
+    from bot.channels.http.app import create_app
+
+    services = build_services(_settings(args))
+    print(f"jingpin: 知识库版本 {services.kb().version}，服务地址 http://{args.host}:{args.port}/ (API 文档 /docs)",
+          flush=True)
+    uvicorn.run(create_app(services), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question; ``--json`` prints exactly the API's response body."""
+    from bot.app import build_services
+
+    try:
+        request = AskRequest(question=args.question, as_of=args.as_of)
+    except ValidationError as exc:
+        message = str(exc.errors()[0].get("msg", "")).removeprefix("Value error, ")
+        print(f"jingpin: {message}", file=sys.stderr)
+        return 2
+    answer = build_services(_settings(args)).answerer().ask(request.question, as_of=request.as_of)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.answer)
+    return 0
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    """Run the Telegram bot by polling, or register the webhook URL with Telegram."""
+    import asyncio
+
+    from bot.app import build_services
+    from bot.channels.telegram.application import build_application
+
+    settings = _settings(args)
+    if not settings.telegram_token:
+        print("jingpin: 请设置 JINGPIN_TELEGRAM_TOKEN / set JINGPIN_TELEGRAM_TOKEN", file=sys.stderr)
+        return 2
+    application = build_application(build_services(settings))
+    if args.set_webhook:
+        if not settings.telegram_webhook_secret:
+            print("jingpin: webhook 需要 JINGPIN_TELEGRAM_WEBHOOK_SECRET / set JINGPIN_TELEGRAM_WEBHOOK_SECRET",
+                  file=sys.stderr)
+            return 2
+
+        async def register() -> bool:
+            async with application:
+                return bool(await application.bot.set_webhook(args.set_webhook,
+                                                              secret_token=settings.telegram_webhook_secret))
+
+        ok = asyncio.run(register())
+        print(f"jingpin: webhook {'已设置' if ok else '设置失败'}：{args.set_webhook}")
+        return 0 if ok else 1
+    print("jingpin: Telegram 机器人已启动（轮询） / bot polling", flush=True)
+    application.run_polling()
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Parse policy files and publish a new KB version that includes them."""
+    import getpass
+
+    from ingest.policy.builder import build_version, ensure_kb, parse_files
+    from knowledge.catalog.db import make_engine
+    from knowledge.db.admin import record_audit
+    from knowledge.kb.store import current_version
+
+    settings = _settings(args)
+    if not args.replace:
+        ensure_kb(settings)
+    results = parse_files([Path(p) for p in args.paths])
+    before = current_version(settings.kb_dir)
+    report = build_version(settings, results, replace_all=args.replace)
+    record_audit(make_engine(settings), actor=f"cli:{getpass.getuser()}", action="publish_document",
+                 target=", ".join(r.document.doc_id for r in results), version_before=before,
+                 version_after=report.version, summary={"clauses": report.clauses, "replace": args.replace})
+    for result in results:
+        doc = result.document
+        print(f"《{doc.title}》{doc.doc_number} [{doc.doc_id}]：{len(result.clauses)} 条款")
+        for warning in result.warnings:
+            print(f"  警告 / warning: {warning}")
+    print(f"已发布知识库版本 {report.version}：{len(report.documents)} 个文件，{report.clauses} 条款，"
+          f"{report.passages} 段落（新嵌入 {report.embedded}，复用 {report.reused}），用时 {report.seconds:.1f} 秒")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score answers on the labelled question set, with the two baselines beside them."""
+    from bot.app import build_services
+    from bot.evaluation.runner import format_report, load_questions, run_evaluation
+
+    services = build_services(_settings(args))
+    questions = load_questions(Path(args.questions) if args.questions else None)
+    report = run_evaluation(services, questions, baselines=not args.no_baselines)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``jingpin`` command."""
+    parser = argparse.ArgumentParser(prog="jingpin", description="“浙江制造精品”政策问答 / policy Q&A")
+    parser.add_argument("--data-dir", help="数据目录（默认 $JINGPIN_DATA_DIR 或 ./data）")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="启动 HTTP API 与网页 / serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    ask = sub.add_parser("ask", help="提问 / ask a question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="输出与 API 相同的 JSON")
+    ask.add_argument("--as-of", help="按哪一天判断规则（YYYY-MM-DD，默认今天）")
+    ask.set_defaults(func=cmd_ask)
+
+    ingest = sub.add_parser("ingest", help="导入政策文件 / ingest policy files (.txt .md .docx .pdf .html)")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--replace", action="store_true", help="新版本只包含这些文件")
+    ingest.set_defaults(func=cmd_ingest)
+
+    telegram = sub.add_parser("bot", help="运行 Telegram 机器人 / run the Telegram bot (polling)")
+    telegram.add_argument("--set-webhook", metavar="URL", help="向 Telegram 注册 webhook 地址（…/telegram/webhook）")
+    telegram.set_defaults(func=cmd_bot)
+
+    add_catalog_commands(sub, _settings)
+    add_check_command(sub, _settings)
+    add_admin_commands(sub, _settings)
+
+    evaluate = sub.add_parser("eval", help="评测 / evaluate on the labelled question set")
+    evaluate.add_argument("--questions", help="JSONL 问题集（默认 benchmarks/data/eval_questions.jsonl）")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--no-baselines", action="store_true")
+    evaluate.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``jingpin`` console script."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (IngestError, KnowledgeError, ValueError) as exc:
+        print(f"jingpin: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Telegram inside the API process: ``POST /telegram/webhook`` and the bot's start/stop.
+
+With ``JINGPIN_TELEGRAM_WEBHOOK_SECRET`` set the bot runs in webhook mode (Telegram posts updates
+here; several API workers can share one bot); with only a token it polls beside the API.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from telegram import Update
+
+from bot.app import Services
+from bot.channels.telegram.application import build_application, register_commands
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def telegram_application(services: Services) -> Any:
+    """The bot application for the API process, or None when no token is configured."""
+    settings = services.settings
+    if not settings.telegram_token:
+        return None
+    return build_application(services, updater=not settings.telegram_webhook_secret)
+
+
+@asynccontextmanager
+async def telegram_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the bot with the server (polling when it has an updater) and stop it after."""
+    application = getattr(app.state, "telegram", None)
+    if application is not None:
+        await application.initialize()
+        await register_commands(application)  # post_init only runs under run_polling/run_webhook
+        await application.start()
+        if application.updater is not None:
+            await application.updater.start_polling(poll_interval=0.5, timeout=10)
+    yield
+    if application is not None:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+def add_webhook_route(app: FastAPI, services: Services) -> None:
+    """``POST /telegram/webhook``: 403 without the right secret header, 404 when the bot is off."""
+
+    @app.post("/telegram/webhook", include_in_schema=False)
+    async def telegram_webhook(request: Request) -> JSONResponse:
+        application = getattr(app.state, "telegram", None)
+        secret = services.settings.telegram_webhook_secret
+        if application is None or not secret:
+            return JSONResponse({"detail": "未启用 Telegram webhook / Telegram webhook is not enabled"}, 404)
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return JSONResponse({"detail": "禁止访问 / forbidden"}, 403)
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except ValueError:
+            return JSONResponse({"detail": "请求体不是合法的 Telegram 更新 / not a Telegram update"}, 422)
+        await application.process_update(update)
+        return JSONResponse({"ok": True})

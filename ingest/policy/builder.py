@@ -1,0 +1,212 @@
+"""Build a knowledge base version off to the side and publish it with one atomic switch.
+
+Unchanged passages reuse their vectors from the previous version, so re-ingesting is cheap.
+A failure before :func:`knowledge.store.publish` leaves the previous version served.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.policy.parser import ParseResult, parse_text
+from ingest.policy.passages import make_passages
+from ingest.policy.readers import read_file
+from knowledge.errors import KBBusyError
+from knowledge.index.dense import DenseIndex, drop_collection, make_client
+from knowledge.index.embedders import Embedder, load_embedder
+from knowledge.kb import store
+from knowledge.kb.models import Clause, Document, Passage
+from knowledge.rules.loader import check_rules
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the published version and counts, for CLI/API output."""
+
+    version: int
+    documents: list[str]
+    clauses: int
+    passages: int
+    embedded: int
+    reused: int
+    seconds: float
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+def bundled_policy_files() -> list[Path]:
+    """The policy documents shipped in the package data (the seed KB)."""
+    folder = resources.files("knowledge") / "data" / "policies"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".txt", ".md")))
+
+
+def _doc_id_for(path: Path) -> str | None:
+    stem = path.stem.lower()
+    return stem if stem.isascii() and any(ch.isalnum() for ch in stem) else None
+
+
+def parse_files(paths: Sequence[Path]) -> list[ParseResult]:
+    """Read and parse each file; ids come from ASCII file names, else from the 文号."""
+    return [parse_text(read_file(p), doc_id=_doc_id_for(p), source=p.name) for p in paths]
+
+
+def _all_passages(documents: Sequence[Document], clauses: Sequence[Clause]) -> list[Passage]:
+    by_key = {(c.doc_id, c.clause_id): c for c in clauses}
+    out: list[Passage] = []
+    for clause in clauses:
+        ancestors: list[Clause] = []
+        parent = clause.parent_id
+        while parent and (clause.doc_id, parent) in by_key:
+            ancestors.insert(0, by_key[(clause.doc_id, parent)])
+            parent = by_key[(clause.doc_id, parent)].parent_id
+        out.extend(make_passages(clause, ancestors))
+    return out
+
+
+def _previous_vectors(client: Any, kb_dir: Path, embedder: Embedder) -> dict[str, tuple[str, np.ndarray]]:
+    version = store.current_version(kb_dir)
+    if version is None:
+        return {}
+    try:
+        manifest, _, _, passages = store.read_version(kb_dir, version)
+        if manifest.get("embedder") != embedder.spec:
+            return {}
+        dense = DenseIndex(client, store.collection_name(version), embedder)
+        vectors = dense.vectors([p.passage_id for p in passages])
+    except Exception as exc:  # an unreadable old version only costs re-embedding
+        log.warning("previous vectors unavailable: %s", exc)
+        return {}
+    return {p.passage_id: (p.indexed_text, v) for p, v in zip(passages, vectors, strict=True)}
+
+
+def build_version(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool = False,
+                  embedder: Embedder | None = None, client: Any = None, remove: Sequence[str] = (),
+                  statuses: dict[str, str] | None = None, wait: bool = False) -> BuildReport:
+    """Build and publish a new version holding ``results`` plus (unless ``replace_all``) the current
+    version's other documents; a document with the same doc_id is replaced, those in ``remove``
+    are left out and ``statuses`` changes documents' status (e.g. superseded). The whole build holds
+    the publish lock: a second publish gets :class:`KBBusyError` (or waits, with ``wait``)."""
+    with store.publish_lock(settings.kb_dir, wait=wait):
+        return _build(settings, results, replace_all=replace_all, embedder=embedder, client=client,
+                      remove=remove, statuses=statuses or {})
+
+
+def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool, embedder: Embedder | None,
+           client: Any, remove: Sequence[str], statuses: dict[str, str]) -> BuildReport:
+    started = time.perf_counter()
+    kb_dir = settings.kb_dir
+    embedder = embedder or load_embedder(settings.embedder)
+    client = client or make_client(settings)
+
+    documents: dict[str, Document] = {}
+    clauses: dict[str, list[Clause]] = {}
+    current = store.current_version(kb_dir)
+    if current is not None and not replace_all:
+        _, old_docs, old_clauses, _ = store.read_version(kb_dir, current)
+        for doc in old_docs:
+            documents[doc.doc_id] = doc
+            clauses[doc.doc_id] = [c for c in old_clauses if c.doc_id == doc.doc_id]
+    for result in results:
+        documents[result.document.doc_id] = result.document
+        clauses[result.document.doc_id] = result.clauses
+    for doc_id in remove:
+        documents.pop(doc_id, None)
+        clauses.pop(doc_id, None)
+    for doc_id, status in statuses.items():
+        if doc_id in documents:
+            documents[doc_id] = dataclasses.replace(documents[doc_id], status=status)  # type: ignore[arg-type]
+    all_clauses = [c for doc_id in documents for c in clauses[doc_id]]
+    passages = _all_passages(list(documents.values()), all_clauses)
+
+    previous = _previous_vectors(client, kb_dir, embedder)
+    vectors = np.zeros((len(passages), embedder.dim), np.float32)
+    todo = []
+    for i, p in enumerate(passages):
+        old = previous.get(p.passage_id)
+        if old is not None and old[0] == p.indexed_text:
+            vectors[i] = old[1]
+        else:
+            todo.append(i)
+    if todo:
+        vectors[todo] = embedder.embed_passages([passages[i].indexed_text for i in todo])
+
+    # A version the rules cannot load on (a cited clause deleted or reworded) is never published.
+    check_rules(list(documents.values()), all_clauses)
+    version = store.next_version(kb_dir)
+    name = store.collection_name(version)
+    try:
+        drop_collection(client, name)
+        DenseIndex(client, name, embedder).add(passages, vectors)
+        store.write_version(kb_dir, version, documents=documents.values(), clauses=all_clauses,
+                            passages=passages, embedder=embedder.spec)
+        store.publish(kb_dir, version)
+    except BaseException:
+        drop_collection(client, name)
+        store.remove_version_dir(kb_dir, version)
+        raise
+    collect_garbage(settings, client)
+    return BuildReport(
+        version=version,
+        documents=list(documents),
+        clauses=len(all_clauses),
+        passages=len(passages),
+        embedded=len(todo),
+        reused=len(passages) - len(todo),
+        seconds=time.perf_counter() - started,
+        warnings={r.document.doc_id: r.warnings for r in results if r.warnings},
+    )
+
+
+def collect_garbage(settings: Settings, client: Any) -> list[int]:
+    """Remove versions older than the newest ``keep_versions`` (never the published one) and
+    leftovers of unfinished builds; returns the removed version numbers."""
+    kb_dir = settings.kb_dir
+    current = store.current_version(kb_dir)
+    complete = store.complete_versions(kb_dir)
+    keep = set(complete[-settings.keep_versions :]) | ({current} if current else set())
+    removed = []
+    for child in kb_dir.glob("v*"):
+        if not child.name[1:].isdigit():
+            continue
+        version = int(child.name[1:])
+        if version not in keep:
+            store.remove_version_dir(kb_dir, version)
+            drop_collection(client, store.collection_name(version))
+            removed.append(version)
+    kept = {store.collection_name(v) for v in keep}
+    for collection in client.list_collections():  # a build killed before writing its directory
+        name = collection if isinstance(collection, str) else collection.name
+        if name.startswith("policy-v") and name not in kept:
+            drop_collection(client, name)
+    return sorted(removed)
+
+
+def clean_leftovers(settings: Settings, client: Any) -> list[int]:
+    """At start: remove what killed builds left behind, unless a publish is running right now."""
+    try:
+        with store.publish_lock(settings.kb_dir):
+            return collect_garbage(settings, client)
+    except KBBusyError:
+        return []
+
+
+def ensure_kb(settings: Settings, *, embedder: Embedder | None = None, client: Any = None) -> BuildReport | None:
+    """Build the KB from the bundled policy documents when the data dir has none published."""
+    if store.current_version(settings.kb_dir) is not None:
+        return None
+    with store.publish_lock(settings.kb_dir, wait=True):  # several workers starting on an empty data dir
+        if store.current_version(settings.kb_dir) is not None:
+            return None
+        return _build(settings, parse_files(bundled_policy_files()), replace_all=True, embedder=embedder,
+                      client=client, remove=(), statuses={})

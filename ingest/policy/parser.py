@@ -1,0 +1,260 @@
+"""Parse the text of a Chinese policy document into a :class:`Document` and its clause tree.
+
+Layout of an official document (any part may be missing):
+
+    [发文机关标志]  文号  标题(1–3 lines)  主送机关：  序言  正文(numbered)  附件：…  发文机关  成文日期
+
+The body is cut at numbering markers (see :mod:`ingest.policy.numbering`); every special part becomes a
+clause of its own so that "文号是什么" or "附件是什么" can be answered and cited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from ingest.errors import EmptyDocumentError
+from ingest.policy.numbering import Marker, clause_id_of, find_marker, id_token, label_of, split_heading
+from knowledge.kb.models import SPECIAL_LABELS, Clause, Document
+from knowledge.text.normalize import normalize_whitespace
+
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d+\s*号$")
+_DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
+_ORG_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|厅|局|部|委|署|院|会|中心|银行|公司|集团|协会|小组)$")
+_LETTERHEAD = re.compile(r"文件$")
+_ADDRESSEES = re.compile(r"^[^。；]{2,150}[：:]$")
+_ATTACHMENT = re.compile(r"^附\s*件\s*[：:0-9１-９一二三四五六七八九]")
+_CC = re.compile(r"^(抄送|抄报|主题词|印发|联系人)")
+
+
+@dataclass
+class ParseResult:
+    """What the parser made of one document: its record, clauses in reading order, and warnings."""
+
+    document: Document
+    clauses: list[Clause]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Node:
+    clause_id: str
+    kind: str
+    marker: Marker | None
+    heading: str
+    paragraphs: list[str]
+    parent_id: str | None
+    children: list[_Node] = field(default_factory=list)
+
+
+def _cn_date(text: str) -> str | None:
+    m = _DATE.match(text)
+    if not m:
+        return None
+    from ingest.policy.numbering import cn_to_int
+
+    def num(s: str) -> int:
+        if s.isdigit():
+            return int(s)
+        if len(s) == 4:  # 二〇一三
+            return int("".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in s))
+        return cn_to_int(s)
+
+    year, month, day = (num(g) for g in m.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _is_org_line(raw: str) -> bool:
+    parts = [p for p in re.split(r"\s{2,}|\u3000+|、", raw.strip()) if p.strip()]
+    return bool(parts) and all(len(p) <= 30 and _ORG_SUFFIX.search(p.strip()) for p in parts)
+
+
+def _split_orgs(raw: str) -> list[str]:
+    return [normalize_whitespace(p) for p in re.split(r"\s{2,}|\u3000+|、", raw.strip()) if p.strip()]
+
+
+def _trailer(raw_lines: list[str]) -> tuple[int, list[str], str | None, int]:
+    """Find the signature block and attachment note at the end.
+
+    Returns (index where the body ends, issuer names, issued date, index of the attachment note or -1).
+    """
+    end = len(raw_lines)
+    issuers: list[str] = []
+    issued_on: str | None = None
+    i = end - 1
+    while i >= 0:
+        line = normalize_whitespace(raw_lines[i])
+        if not line or _CC.match(line):
+            i -= 1
+            continue
+        date = _cn_date(line) or _cn_date(line.replace(" ", ""))
+        if date:
+            issued_on = issued_on or date
+        elif _is_org_line(raw_lines[i]) and not find_marker(line):
+            issuers = _split_orgs(raw_lines[i]) + issuers
+        else:
+            break
+        i -= 1
+    body_end = i + 1
+    attachment = -1
+    # The attachment note: a line starting 附件 within the last lines of the body (it may list items).
+    for j in range(body_end - 1, max(-1, body_end - 12), -1):
+        if _ATTACHMENT.match(normalize_whitespace(raw_lines[j])):
+            attachment = j
+            break
+    return body_end, issuers, issued_on, attachment
+
+
+def _slug_from_number(doc_number: str, fallback: str) -> str:
+    m = re.search(r"(\d{4})\D+(\d+)", doc_number)
+    return f"doc-{m.group(1)}-{m.group(2)}" if m else fallback
+
+
+def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title: str | None = None,
+               doc_number: str | None = None) -> ParseResult:
+    """Parse a policy document's text into a document record and its clauses (reading order).
+
+    Explicit ``doc_id``/``title``/``doc_number`` override what is read from the text.
+    """
+    raw_lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    raw_lines = [ln for ln in raw_lines if ln.strip()]
+    if not raw_lines:
+        raise EmptyDocumentError("文件没有可识别的文字 / the document has no text")
+    warnings: list[str] = []
+    body_end, issuers, issued_on, attachment_at = _trailer(raw_lines)
+    lines = [normalize_whitespace(ln) for ln in raw_lines]
+
+    # Header: everything before the first numbered marker, split into number/title/addressees/preamble.
+    first_marker = next((i for i in range(body_end) if find_marker(lines[i])), body_end)
+    number_line, addressees = "", ""
+    title_lines: list[str] = []
+    preamble: list[str] = []
+    stage = "title"
+    for i in range(first_marker):
+        line = lines[i]
+        if not number_line and _DOC_NUMBER.match(line):
+            number_line = line
+        elif stage == "title" and _LETTERHEAD.search(line) and len(line) <= 30 and not title_lines:
+            continue  # 发文机关标志 such as "浙江省经济和信息化委员会文件"
+        elif stage == "title" and _ADDRESSEES.match(line) and title_lines:
+            addressees, stage = line, "preamble"
+        elif stage == "title" and len(line) <= 60 and not re.search(r"[。；]", line):
+            title_lines.append(line)
+        else:
+            stage = "preamble"
+            preamble.append(line)
+
+    doc_title = title or "".join(title_lines)
+    document_number = doc_number or number_line
+    if not doc_title:
+        warnings.append("未识别到标题 / no title found")
+    if not document_number:
+        warnings.append("未识别到文号 / no document number found")
+
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    the_id = doc_id or _slug_from_number(document_number, f"doc-{digest[:8]}")
+
+    clauses: list[Clause] = []
+
+    def add(clause_id: str, heading: str, body: str, parent: str | None, kind: str) -> None:
+        label = SPECIAL_LABELS.get(clause_id, label_of(clause_id))
+        clauses.append(Clause(the_id, clause_id, label, heading, body or heading, parent, len(clauses), kind))
+
+    if doc_title:
+        add("title", doc_title, doc_title, None, "special")
+    if number_line:
+        add("number", number_line, number_line, None, "special")
+    if addressees:
+        add("addressees", "", addressees, None, "special")
+    if preamble:
+        add("preamble", "", "\n".join(preamble), None, "special")
+
+    body_stop = attachment_at if attachment_at >= 0 else body_end
+    _parse_body(lines[first_marker:body_stop], the_id, clauses, warnings)
+    if not any(c.kind != "special" for c in clauses):
+        if not preamble:
+            raise EmptyDocumentError("未识别到任何条款 / no clauses recognised in the document")
+        warnings.append("正文没有编号条款 / the body has no numbered clauses")
+
+    if attachment_at >= 0:
+        add("attachment", "", "\n".join(lines[attachment_at:body_end]), None, "special")
+    if issuers:
+        add("issuers", "", " ".join(issuers), None, "special")
+    elif not any(w.startswith("未识别到发文机关") for w in warnings):
+        warnings.append("未识别到发文机关 / no issuing bodies found")
+
+    document = Document(
+        doc_id=the_id,
+        title=doc_title,
+        doc_number=document_number,
+        issuers=tuple(issuers),
+        issued_on=issued_on,
+        sha256=digest,
+        source=source,
+    )
+    return ParseResult(document, clauses, warnings)
+
+
+_KIND = {"chapter": "chapter", "section": "section", "article": "article", "part": "part",
+         "paren_cn": "section", "arabic": "item", "paren_arabic": "subitem", "circled": "subitem"}
+
+
+def _parse_body(lines: list[str], doc_id: str, out: list[Clause], warnings: list[str]) -> None:
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    last_value: dict[tuple[str | None, str], int] = {}
+    last_article = 0
+
+    def expected(parent_id: str | None, style: str, value: int) -> bool:
+        if style == "article":
+            return value == last_article + 1 or last_article == 0
+        previous = last_value.get((parent_id, style), 0)
+        return value == previous + 1 or (previous == 0 and value == 1)
+
+    for line in lines:
+        marker = find_marker(line)
+        if marker is not None:
+            # Candidate parent: nearest open node of a smaller rank.
+            pending = list(stack)
+            while pending and pending[-1].marker is not None and pending[-1].marker.rank >= marker.rank:
+                pending.pop()
+            parent = pending[-1] if pending else None
+            parent_id = parent.clause_id if parent else None
+            if expected(parent_id, marker.style, marker.value):
+                stack = pending
+                if marker.style == "article":
+                    last_article = marker.value
+                last_value[(parent_id, marker.style)] = marker.value
+                token = id_token(marker)
+                heading, heading_only = split_heading(marker.rest)
+                node = _Node(clause_id_of(token, parent_id, marker.style), _KIND[marker.style], marker,
+                             heading, [] if heading_only else [marker.rest], parent_id)
+                (parent.children if parent else roots).append(node)
+                stack.append(node)
+                continue
+            warnings.append(f"编号不连续，按正文处理 / out-of-sequence number treated as text: {line[:30]}")
+        if stack:
+            stack[-1].paragraphs.append(line)
+        else:
+            warnings.append(f"编号前的文字已忽略 / text before the first number ignored: {line[:30]}")
+
+    def emit(node: _Node) -> None:
+        label = label_of(node.clause_id)
+        body = "\n".join(node.paragraphs) or node.heading
+        out.append(Clause(doc_id, node.clause_id, label, node.heading, body, node.parent_id, len(out), node.kind))
+        if node.kind == "article" and len(node.paragraphs) > 1:
+            for k, paragraph in enumerate(node.paragraphs, start=1):
+                pid = f"{node.clause_id}第{_CN_ORDINALS[k]}款"
+                out.append(Clause(doc_id, pid, pid, "", paragraph, node.clause_id, len(out), "paragraph"))
+        for child in node.children:
+            emit(child)
+
+    for root in roots:
+        emit(root)
+
+
+_CN_ORDINALS = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+                "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"]

@@ -1,0 +1,139 @@
+"""On-disk layout of knowledge base versions and the atomic pointer to the published one.
+
+    <data_dir>/kb/CURRENT             {"version": n}   replaced by an atomic rename
+    <data_dir>/kb/v000n/manifest.json version, created_at, embedder, documents, counts
+    <data_dir>/kb/v000n/clauses.jsonl every clause of every document, reading order
+    <data_dir>/kb/v000n/passages.jsonl retrieval units
+    Chroma collection  policy-v000n   passage vectors
+
+A version directory is complete once its manifest exists; the manifest is written last.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from knowledge.errors import KBBusyError, KBNotBuiltError
+from knowledge.kb.models import Clause, Document, Passage
+
+MANIFEST = "manifest.json"
+
+
+def version_dir(kb_dir: Path, version: int) -> Path:
+    """Directory of KB version ``version``."""
+    return kb_dir / f"v{version:04d}"
+
+
+def collection_name(version: int) -> str:
+    """Chroma collection holding the passage vectors of ``version``."""
+    return f"policy-v{version:04d}"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+@contextmanager
+def publish_lock(kb_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the one publish lock of ``kb_dir`` (an OS file lock: a killed process releases it).
+    Raises :class:`KBBusyError` at once when another publish holds it and ``wait`` is false."""
+    kb_dir.mkdir(parents=True, exist_ok=True)
+    with (kb_dir / ".publish.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KBBusyError("另一个发布正在进行，请稍后再试 / another publish is in progress") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_version(kb_dir: Path) -> int | None:
+    """The published version number, or None when nothing has been published."""
+    try:
+        data = json.loads((kb_dir / "CURRENT").read_text(encoding="utf-8"))
+        return int(data["version"])
+    except (FileNotFoundError, ValueError, KeyError):
+        return None
+
+
+def publish(kb_dir: Path, version: int) -> None:
+    """Make ``version`` the published one with one atomic rename (readers see old or new, never half)."""
+    if not (version_dir(kb_dir, version) / MANIFEST).exists():
+        raise KBNotBuiltError(f"版本 {version} 不完整，不能发布 / version {version} is incomplete")
+    _atomic_write(kb_dir / "CURRENT", json.dumps({"version": version}))
+
+
+def complete_versions(kb_dir: Path) -> list[int]:
+    """Numbers of the versions whose build finished (manifest present), ascending."""
+    if not kb_dir.exists():
+        return []
+    out = []
+    for child in kb_dir.iterdir():
+        if child.is_dir() and child.name.startswith("v") and child.name[1:].isdigit():
+            if (child / MANIFEST).exists():
+                out.append(int(child.name[1:]))
+    return sorted(out)
+
+
+def next_version(kb_dir: Path) -> int:
+    """A version number no existing directory (complete or not) uses."""
+    used = [int(c.name[1:]) for c in kb_dir.glob("v*") if c.name[1:].isdigit()] if kb_dir.exists() else []
+    return max(used, default=0) + 1
+
+
+def remove_version_dir(kb_dir: Path, version: int) -> None:
+    """Delete a version's files (not its Chroma collection)."""
+    shutil.rmtree(version_dir(kb_dir, version), ignore_errors=True)
+
+
+def write_version(kb_dir: Path, version: int, *, documents: Iterable[Document], clauses: Iterable[Clause],
+                  passages: Iterable[Passage], embedder: str, extra: dict[str, Any] | None = None) -> Path:
+    """Write a version's files; the manifest goes last so a crash leaves it incomplete, never wrong."""
+    vdir = version_dir(kb_dir, version)
+    vdir.mkdir(parents=True, exist_ok=True)
+    clause_list, passage_list, doc_list = list(clauses), list(passages), list(documents)
+    _atomic_write(vdir / "clauses.jsonl",
+                  "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in clause_list))
+    _atomic_write(vdir / "passages.jsonl", "".join(
+        json.dumps({"passage_id": p.passage_id, "doc_id": p.doc_id, "clause_id": p.clause_id,
+                    "text": p.text, "context": p.context}, ensure_ascii=False) + "\n" for p in passage_list))
+    manifest = {
+        "version": version,
+        "embedder": embedder,
+        "documents": [d.to_dict() for d in doc_list],
+        "counts": {"documents": len(doc_list), "clauses": len(clause_list), "passages": len(passage_list)},
+        **(extra or {}),
+    }
+    _atomic_write(vdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return vdir
+
+
+def read_version(kb_dir: Path, version: int) -> tuple[dict[str, Any], list[Document], list[Clause], list[Passage]]:
+    """Read a complete version's manifest, documents, clauses and passages."""
+    vdir = version_dir(kb_dir, version)
+    try:
+        manifest = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise KBNotBuiltError(f"知识库版本 {version} 不存在 / KB version {version} not found") from exc
+    documents = [Document(**{**d, "issuers": tuple(d.get("issuers", ()))}) for d in manifest["documents"]]
+    with (vdir / "clauses.jsonl").open(encoding="utf-8") as fh:
+        clauses = [Clause(**json.loads(line)) for line in fh if line.strip()]
+    with (vdir / "passages.jsonl").open(encoding="utf-8") as fh:
+        passages = [Passage(**json.loads(line)) for line in fh if line.strip()]
+    return manifest, documents, clauses, passages

@@ -1,0 +1,117 @@
+"""Hybrid retrieval: dense (Chroma) and sparse (BM25) passage rankings fused per clause with RRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge.kb.knowledge_base import KnowledgeBase
+from knowledge.kb.models import Clause, ScoredClause
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """Ranked clauses for one question plus the per-passage evidence the composer reuses."""
+
+    question: str
+    query_text: str
+    query_tokens: list[str]
+    query_vector: np.ndarray
+    clauses: list[ScoredClause]
+    passage_dense: dict[int, float] = field(default_factory=dict)
+    passage_sparse: dict[int, float] = field(default_factory=dict)
+
+
+def _best_per_clause(kb: KnowledgeBase, scored: Iterable[tuple[int, float]]) -> dict[tuple[str, str], float]:
+    best: dict[tuple[str, str], float] = {}
+    for idx, score in scored:
+        p = kb.passages[idx]
+        key = (p.doc_id, p.clause_id)
+        if score > best.get(key, float("-inf")):
+            best[key] = score
+    return best
+
+
+def _ranks(scores: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
+    ordered = sorted(scores, key=lambda key: scores[key], reverse=True)
+    return {key: rank for rank, key in enumerate(ordered, start=1)}
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval over one KB version, fused by reciprocal rank at the clause level."""
+
+    def __init__(self, kb: KnowledgeBase, *, rrf_k: int = 20, dense_weight: float = 0.3,
+                 sparse_weight: float = 1.0, bigram_weight: float = 0.5, heading_weight: float = 1.0,
+                 candidates: int = 40) -> None:
+        self.kb = kb
+        self.rrf_k = rrf_k
+        self.weights = {"dense": dense_weight, "sparse": sparse_weight, "bigram": bigram_weight,
+                        "heading": heading_weight}
+        self.candidates = candidates
+
+    def _top(self, scores: np.ndarray) -> list[tuple[int, float]]:
+        top = np.argsort(-scores)[: self.candidates]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def _heading_scores(self, words: set[str]) -> dict[tuple[str, str], float]:
+        out = {}
+        for clause in self.kb.clauses:
+            if clause.kind != "special":
+                continue  # body headings overlap too loosely; the descriptor of a special part is decisive
+            shared = words & self.kb.heading_words(clause)
+            if shared:
+                out[clause.key] = sum(self.kb.word_weight(w) for w in shared)
+        return out
+
+    def retrieve(self, question: str, k: int = 5, *, doc_ids: set[str] | None = None) -> RetrievalResult:
+        """The ``k`` clauses that best match ``question``, best first (optionally within ``doc_ids``)."""
+        kb = self.kb
+        query_text = kb.lexicon.query_text(question)
+        tokens = kb.lexicon.query_tokens(question)
+        qvec = kb.dense.embedder.embed_queries([query_text])[0]
+
+        index_of = kb.passage_positions
+        dense_hits = [(index_of[pid], sim) for pid, sim in kb.dense.search(qvec, self.candidates)
+                      if pid in index_of]
+        sparse_hits = self._top(kb.sparse.scores(tokens))
+        bigram_hits = self._top(kb.bigrams.scores(kb.lexicon.char_bigrams(query_text)))
+
+        channels = {
+            "dense": _best_per_clause(kb, dense_hits),
+            "sparse": _best_per_clause(kb, sparse_hits),
+            "bigram": _best_per_clause(kb, bigram_hits),
+            "heading": self._heading_scores(set(kb.lexicon.words(query_text))),
+        }
+        fused: dict[tuple[str, str], float] = {}
+        for name, best in channels.items():
+            if doc_ids is not None:
+                best = {key: s for key, s in best.items() if key[0] in doc_ids}
+            for key, rank in _ranks(best).items():
+                fused[key] = fused.get(key, 0.0) + self.weights[name] / (self.rrf_k + rank)
+        dense_best, sparse_best = channels["dense"], channels["sparse"]
+        ordered = sorted(fused, key=lambda key: fused[key], reverse=True)[:k]
+        clauses = [
+            ScoredClause(
+                clause=kb.clause(*key),
+                score=fused[key],
+                dense=dense_best.get(key, 0.0),
+                sparse=sparse_best.get(key, 0.0),
+                passages=tuple(kb.passages[i].passage_id for i in kb.passage_indexes(kb.clause(*key))),
+            )
+            for key in ordered
+        ]
+        return RetrievalResult(
+            question=question,
+            query_text=query_text,
+            query_tokens=tokens,
+            query_vector=qvec,
+            clauses=clauses,
+            passage_dense=dict(dense_hits),
+            passage_sparse=dict(sparse_hits),
+        )
+
+    def clause_list(self, question: str, k: int = 5) -> list[Clause]:
+        """Just the clauses of :meth:`retrieve`, best first."""
+        return [sc.clause for sc in self.retrieve(question, k).clauses]

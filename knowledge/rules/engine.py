@@ -1,0 +1,243 @@
+"""The rules engine: (rules, facts, as_of) → one verdict per rule. Pure: no I/O, no clock.
+
+A condition is met, not met, or needs information; a fact nobody has given always means
+needs_info, never not_met. A rule is not_met when any condition is not met, needs_info when any
+still needs information, met otherwise. Text (here or from an LLM) may explain a verdict but
+never changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from knowledge.catalog.models import Product
+from knowledge.kb.models import Citation
+from knowledge.rules.facts import FACTS, DateRange, parse_date, parse_facts, show
+from knowledge.rules.loader import ConditionSpec, Rule
+from knowledge.rules.periods import HOLIDAY_NOTE, period_end
+
+Status = Literal["met", "not_met", "needs_info"]
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """One condition as evaluated: what it requires, what was given, and its own status."""
+
+    label: str
+    fact: str | None
+    required: str
+    given: Any
+    status: Status
+    note: str = ""
+    missing: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form (``missing`` is reported once, on the verdict)."""
+        data = asdict(self)
+        data.pop("missing")
+        return data
+
+
+@dataclass
+class Verdict:
+    """The verdict of one rule for one set of facts on one day."""
+
+    rule_id: str
+    title: str
+    audience: str
+    status: Status
+    conditions: list[ConditionResult]
+    missing_facts: list[str]
+    citations: list[Citation]
+    explanation: str
+    outcome: str
+    as_of: str
+    computed: dict[str, str] = field(default_factory=dict)
+    compliance: str | None = None  # for rules with obligations: complies / violates / unknown
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict in the public contract's shape (plus outcome, as_of, computed, compliance)."""
+        return {
+            "rule_id": self.rule_id, "title": self.title, "audience": self.audience, "status": self.status,
+            "conditions": [c.to_dict() for c in self.conditions], "missing_facts": self.missing_facts,
+            "citations": [c.to_dict() for c in self.citations], "explanation": self.explanation,
+            "outcome": self.outcome, "as_of": self.as_of, "computed": self.computed, "compliance": self.compliance,
+        }
+
+
+def catalog_facts(product: Product) -> dict[str, Any]:
+    """The facts a catalog row settles: listing, status, dates, and what the assessment recorded."""
+    facts: dict[str, Any] = {"product_id": product.product_id, "in_catalog": True,
+                             "catalog_status": product.status}
+    if product.certified_on:
+        facts["certified_on"] = parse_date(product.certified_on)
+    if product.withdrawn_on:
+        facts["withdrawn_on"] = parse_date(product.withdrawn_on)
+    if product.core_tech_level:
+        facts["core_tech_level"] = product.core_tech_level
+    if product.has_clear_ip is not None:
+        facts["has_clear_ip"] = product.has_clear_ip
+    if product.sector:
+        facts["sector"] = product.sector
+    return facts
+
+
+def _yes_no(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+class _Evaluator:
+    def __init__(self, facts: dict[str, Any], as_of: dt.date) -> None:
+        self.facts = facts
+        self.as_of = as_of
+        self.computed: dict[str, str] = {}
+
+    def condition(self, spec: ConditionSpec) -> ConditionResult:
+        test = spec.test
+        if test == "assessment":
+            return ConditionResult(spec.label, None, spec.assessment or "", None, "needs_info",
+                                   "需经认定评审确定，请准备相应的说明材料")
+        if test == "any_of":
+            return self._any_of(spec)
+        assert spec.fact is not None
+        if test == "listed_on_as_of":
+            return self._listed(spec)
+        value = self.facts.get(spec.fact)
+        required = self._required(spec)
+        if value is None:
+            return ConditionResult(spec.label, spec.fact, required, None, "needs_info", missing=(spec.fact,))
+        if test == "within_years":
+            return self._within(spec, value, required)
+        ok = self._holds(spec, value)
+        return ConditionResult(spec.label, spec.fact, required, show(value), "met" if ok else "not_met")
+
+    def _required(self, spec: ConditionSpec) -> str:
+        test = spec.test
+        if test == "is_":
+            return _yes_no(spec.is_)
+        if test == "in_":
+            return " / ".join(str(v) for v in spec.in_ or [])
+        if test == "contains_any":
+            items = spec.contains_any or []
+            return "、".join(items) + "等领域" if len(items) > 1 else f"{items[0]}类领域" if items else ""
+        if test in ("at_least", "at_most"):
+            return f"{'≥' if test == 'at_least' else '≤'} {self._threshold(spec):g}"
+        if test == "within_years":
+            return f"认定之日起 {spec.within_years} 年内"
+        return "是"
+
+    def _threshold(self, spec: ConditionSpec) -> float:
+        default = spec.at_least if spec.at_least is not None else spec.at_most
+        region = self.facts.get("region")
+        for name, value in (spec.by_region or {}).items():
+            if region and (name in region or region in name):
+                return value
+        return float(default or 0)
+
+    def _holds(self, spec: ConditionSpec, value: Any) -> bool:
+        test = spec.test
+        if test == "is_":  # compare in the fact's own form (是 / true, English enum spellings …)
+            return bool(value == parse_facts({spec.fact or "": spec.is_})[spec.fact or ""])
+        if test == "in_":
+            return value in [parse_facts({spec.fact or "": v})[spec.fact or ""] for v in spec.in_ or []]
+        if test == "contains_any":
+            return any(item in str(value) for item in spec.contains_any or [])
+        if test == "at_least":
+            return float(value) >= self._threshold(spec)
+        return float(value) <= self._threshold(spec)
+
+    def _within(self, spec: ConditionSpec, value: DateRange, required: str) -> ConditionResult:
+        years = spec.within_years or 0
+        first_end, last_end = period_end(value.first, years=years), period_end(value.last, years=years)
+        shown = first_end.isoformat() if value.exact else f"{first_end.isoformat()} 至 {last_end.isoformat()} 之间"
+        self.computed[f"{spec.fact}_period_end"] = shown
+        required = f"{required}（至 {shown}）"
+        if self.as_of < value.first or self.as_of > last_end:
+            note = "尚未认定" if self.as_of < value.first else f"期限已于 {shown} 届满"
+            return ConditionResult(spec.label, spec.fact, required, show(value), "not_met", note)
+        if value.last <= self.as_of <= first_end:
+            return ConditionResult(spec.label, spec.fact, required, show(value), "met", HOLIDAY_NOTE)
+        return ConditionResult(spec.label, spec.fact, required, show(value), "needs_info",
+                               "只知道认定的年月，请提供具体认定日期", missing=(spec.fact or "",))
+
+    def _listed(self, spec: ConditionSpec) -> ConditionResult:
+        in_catalog, status = self.facts.get("in_catalog"), self.facts.get("catalog_status")
+        withdrawn_on: DateRange | None = self.facts.get("withdrawn_on")
+        certified_on: DateRange | None = self.facts.get("certified_on")
+        given = {"in_catalog": in_catalog, "catalog_status": status, "withdrawn_on": show(withdrawn_on)}
+        given = {k: v for k, v in given.items() if v is not None}
+
+        def result(status_: Status, note: str = "", missing: tuple[str, ...] = ()) -> ConditionResult:
+            return ConditionResult(spec.label, spec.fact, f"{self.as_of.isoformat()} 在《目录》中（未退出）",
+                                   given or None, status_, note, missing)
+
+        if in_catalog is False:
+            return result("not_met", "未列入《目录》")
+        if in_catalog is None and status is None and withdrawn_on is None:
+            return result("needs_info", missing=("in_catalog",))
+        if certified_on is not None and self.as_of < certified_on.first:
+            return result("not_met", "该日期尚未认定")
+        if certified_on is not None and self.as_of < certified_on.last:
+            return result("needs_info", "只知道认定的年月，请提供具体认定日期", ("certified_on",))
+        if status == "withdrawn" or withdrawn_on is not None:  # a withdrawal date means it was withdrawn
+            if withdrawn_on is None:
+                return result("needs_info", "已退出《目录》，需要退出日期", ("withdrawn_on",))
+            if self.as_of >= withdrawn_on.last:
+                return result("not_met", f"已于 {show(withdrawn_on)} 退出《目录》，自退出之日起不再享受")
+            if self.as_of < withdrawn_on.first:
+                return result("met", f"{show(withdrawn_on)} 退出前仍在《目录》中")
+            return result("needs_info", "请提供具体退出日期", ("withdrawn_on",))
+        return result("met")
+
+    def _any_of(self, spec: ConditionSpec) -> ConditionResult:
+        parts = [self.condition(c) for c in spec.any_of or []]
+        statuses = {p.status for p in parts}
+        status: Status = "met" if "met" in statuses else "needs_info" if "needs_info" in statuses else "not_met"
+        given = {p.fact: p.given for p in parts if p.given is not None and p.fact}
+        missing = tuple(m for p in parts for m in p.missing) if status == "needs_info" else ()
+        return ConditionResult(spec.label, None, " 或 ".join(f"{p.label}" for p in parts), given or None, status,
+                               missing=missing)
+
+
+def _combine(results: list[ConditionResult]) -> Status:
+    statuses = {r.status for r in results}
+    return "not_met" if "not_met" in statuses else "needs_info" if "needs_info" in statuses else "met"
+
+
+def _explain(rule: Rule, status: Status, results: list[ConditionResult], computed: dict[str, str]) -> str:
+    if status == "met":
+        until = "".join(f"（期限至 {v}）" for v in computed.values())
+        return f"适用：{rule.spec.outcome}{until}"
+    if status == "not_met":
+        failed = [r for r in results if r.status == "not_met"]
+        return "不适用：" + "；".join(f"{r.label}不满足" + (f"（{r.note}）" if r.note else "") for r in failed)
+    pending = [r for r in results if r.status == "needs_info"]
+    return "尚需确认：" + "；".join(r.label for r in pending)
+
+
+def evaluate(rules: list[Rule], facts: dict[str, Any], as_of: dt.date) -> list[Verdict]:
+    """One verdict per rule, in the rules' order. ``facts`` are validated facts (see
+    :func:`knowledge.facts.parse_facts`), already merged with any catalog facts."""
+    verdicts: list[Verdict] = []
+    for rule in rules:
+        evaluator = _Evaluator(facts, as_of)
+        results = [evaluator.condition(c) for c in rule.spec.conditions]
+        status = _combine(results)
+        missing = list(dict.fromkeys(m for r in results for m in r.missing if m in FACTS))
+        compliance = None
+        if rule.spec.requires and status == "met":
+            duties = [evaluator.condition(c) for c in rule.spec.requires]
+            results += duties
+            duty = _combine(duties)
+            compliance = {"met": "complies", "not_met": "violates", "needs_info": "unknown"}[duty]
+        verdicts.append(Verdict(
+            rule_id=rule.rule_id, title=rule.spec.title, audience=rule.spec.audience, status=status,
+            conditions=results, missing_facts=missing, citations=list(rule.citations),
+            explanation=_explain(rule, status, results, evaluator.computed), outcome=rule.spec.outcome,
+            as_of=as_of.isoformat(), computed=evaluator.computed, compliance=compliance,
+        ))
+    return verdicts
