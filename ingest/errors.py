@@ -43,7 +43,3 @@ class UploadRejectedError(IngestError):
 
 class UnknownDocumentError(IngestError):
     """No document with this id in the published version."""
-
-
-class UnknownVersionError(IngestError):
-    """A knowledge base version that does not exist or is no longer retained."""

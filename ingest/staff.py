@@ -1,21 +1,34 @@
-"""Staff operations on the knowledge base: upload (dry-run diff or publish), delete a document,
-list versions, roll back. Every publish goes through :func:`ingest.builder.build_version` (one
-lock, built off to the side, one atomic switch); every change is written to the audit log."""
+"""Staff operations: the one path for every change to the knowledge base, the catalog and tokens.
+
+The HTTP admin API, the CLI and the Telegram staff desk all call :class:`StaffOperations`; each
+write takes the actor and writes its own audit record. Publishes go through
+:func:`ingest.policy.builder.build_version` (one lock, built off to the side, one atomic switch).
+Uploads pass :func:`ingest.upload_guard.check_upload` (size, type from content, zip bombs) first.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
-from ingest.errors import UnknownDocumentError, UnknownVersionError, UploadRejectedError
+from ingest.catalog.importer import ImportReport, import_catalog, withdraw_product
+from ingest.errors import UnknownDocumentError, UploadRejectedError
 from ingest.policy.builder import build_version
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.readers import read_file
-from knowledge.db.admin import record_audit
+from ingest.upload_guard import CheckedUpload, check_upload
+from knowledge.catalog.models import Product
+from knowledge.catalog.vectors import ProductVectors
+from knowledge.db import admin as admin_db
+from knowledge.errors import UnknownVersionError
 from knowledge.index.embedders import Embedder
 from knowledge.kb import store
 from knowledge.settings import Settings
@@ -46,10 +59,10 @@ class DocumentChange:
         return dataclasses.asdict(self)
 
 
-def parse_upload(path: Path, *, source: str, doc_id: str | None = None, title: str | None = None,
-                 doc_number: str | None = None, issued_on: str | None = None,
-                 issuers: str | None = None) -> ParseResult:
-    """Parse a checked upload; given metadata overrides what is read from the text (``issuers``
+def parse_document(path: Path, *, source: str, doc_id: str | None = None, title: str | None = None,
+                   doc_number: str | None = None, issued_on: str | None = None,
+                   issuers: str | None = None) -> ParseResult:
+    """Parse a policy file; given metadata overrides what is read from the text (``issuers``
     separated by commas or 、)."""
     result = parse_text(read_file(path), doc_id=doc_id or None, source=source, title=title or None,
                         doc_number=doc_number or None)
@@ -63,85 +76,171 @@ def parse_upload(path: Path, *, source: str, doc_id: str | None = None, title: s
     return result
 
 
-def _published(settings: Settings) -> tuple[int | None, dict[str, Any], dict[tuple[str, str], str]]:
-    current = store.current_version(settings.kb_dir)
-    if current is None:
-        return None, {}, {}
-    _, documents, clauses, _ = store.read_version(settings.kb_dir, current)
-    return current, {d.doc_id: d for d in documents}, {(c.doc_id, c.clause_id): c.text for c in clauses}
+class StaffOperations:
+    """Every write staff can make, audited; reads of versions, tokens and the audit log."""
 
+    def __init__(self, settings: Settings, engine: Engine, *, embedder: Embedder | None = None, client: Any = None,
+                 vectors: ProductVectors | None = None) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.embedder = embedder
+        self.client = client
+        self.vectors = vectors
 
-def document_change(settings: Settings, result: ParseResult) -> DocumentChange:
-    """The clause-level diff of ``result`` against the same document in the published version."""
-    current, _, old = _published(settings)
-    doc = result.document
-    old_doc = {cid: text for (did, cid), text in old.items() if did == doc.doc_id}
-    new_doc = {c.clause_id: c.text for c in result.clauses}
-    return DocumentChange(
-        doc_id=doc.doc_id, title=doc.title, doc_number=doc.doc_number, warnings=list(result.warnings),
-        added=[{"clause_id": k, "text": v} for k, v in new_doc.items() if k not in old_doc],
-        removed=[{"clause_id": k, "text": v} for k, v in old_doc.items() if k not in new_doc],
-        changed=[{"clause_id": k, "old": old_doc[k], "new": v} for k, v in new_doc.items()
-                 if k in old_doc and old_doc[k] != v],
-        version_before=current,
-    )
+    # -- uploads --------------------------------------------------------------------------------------
+    def receive(self, data: bytes, name: str, *, allowed: tuple[str, ...]) -> CheckedUpload:
+        """Check an uploaded file (UploadRejectedError: too large, wrong type, zip bomb …) and keep it
+        under a server-chosen name until :meth:`discard`."""
+        return check_upload(data, name, self.settings.data_dir / "uploads" / uuid.uuid4().hex, allowed=allowed)
 
+    @staticmethod
+    def discard(upload: CheckedUpload) -> None:
+        """Remove a received upload."""
+        shutil.rmtree(upload.path.parent, ignore_errors=True)
 
-def upload_document(settings: Settings, engine: Engine, result: ParseResult, *, actor: str, dry_run: bool,
-                    supersedes: str | None = None, embedder: Embedder | None = None,
-                    client: Any = None) -> DocumentChange:
-    """Diff the document against the published version; unless ``dry_run``, publish a new version
-    holding it (``supersedes`` marks an older document superseded)."""
-    change = document_change(settings, result)
-    if supersedes and supersedes == result.document.doc_id:
-        raise UploadRejectedError("文件不能替代它自己（supersedes 应为另一文件的编号） / a document cannot supersede itself")
-    if supersedes:
-        _, documents, _ = _published(settings)
-        if supersedes not in documents:
+    # -- documents ------------------------------------------------------------------------------------
+    def _published(self) -> tuple[int | None, dict[str, Any], dict[tuple[str, str], str]]:
+        current = store.current_version(self.settings.kb_dir)
+        if current is None:
+            return None, {}, {}
+        _, documents, clauses, _ = store.read_version(self.settings.kb_dir, current)
+        return current, {d.doc_id: d for d in documents}, {(c.doc_id, c.clause_id): c.text for c in clauses}
+
+    def preview(self, result: ParseResult) -> DocumentChange:
+        """The clause-level diff of ``result`` against the same document in the published version."""
+        current, _, old = self._published()
+        doc = result.document
+        old_doc = {cid: text for (did, cid), text in old.items() if did == doc.doc_id}
+        new_doc = {c.clause_id: c.text for c in result.clauses}
+        return DocumentChange(
+            doc_id=doc.doc_id, title=doc.title, doc_number=doc.doc_number, warnings=list(result.warnings),
+            added=[{"clause_id": k, "text": v} for k, v in new_doc.items() if k not in old_doc],
+            removed=[{"clause_id": k, "text": v} for k, v in old_doc.items() if k not in new_doc],
+            changed=[{"clause_id": k, "old": old_doc[k], "new": v} for k, v in new_doc.items()
+                     if k in old_doc and old_doc[k] != v],
+            version_before=current,
+        )
+
+    def publish(self, results: Sequence[ParseResult], *, actor: str, replace_all: bool = False,
+                supersedes: str | None = None) -> list[DocumentChange]:
+        """Publish a new version holding ``results`` (with the other published documents unless
+        ``replace_all``; ``supersedes`` marks an older document superseded); one audit record."""
+        changes = [self.preview(r) for r in results]
+        ids = {r.document.doc_id for r in results}
+        if supersedes and supersedes in ids:
+            raise UploadRejectedError("文件不能替代它自己（supersedes 应为另一文件的编号） / a document cannot supersede itself")
+        if supersedes and supersedes not in self._published()[1]:
             raise UnknownDocumentError(f"要替代的文件 {supersedes} 不在知识库中 / unknown document {supersedes}")
-    if dry_run:
-        return change
-    report = build_version(settings, [result], embedder=embedder, client=client,
-                           statuses={supersedes: "superseded"} if supersedes else None)
-    change.dry_run, change.version_after = False, report.version
-    record_audit(engine, actor=actor, action="publish_document", target=result.document.doc_id,
-                 version_before=change.version_before, version_after=report.version, summary=change.summary())
-    return change
+        before = store.current_version(self.settings.kb_dir)
+        report = build_version(self.settings, results, replace_all=replace_all, embedder=self.embedder,
+                               client=self.client, statuses={supersedes: "superseded"} if supersedes else None)
+        for change in changes:
+            change.dry_run, change.version_after = False, report.version
+        summary: dict[str, Any] = {**(changes[0].summary() if len(changes) == 1
+                                      else {"changes": [c.summary() for c in changes]}),
+                                   "documents": report.documents, "clauses": report.clauses}
+        if replace_all:
+            summary["replace"] = True
+        admin_db.record_audit(self.engine, actor=actor, action="publish_document", target=", ".join(sorted(ids)),
+                              version_before=before, version_after=report.version, summary=summary)
+        return changes
 
+    def upload_document(self, result: ParseResult, *, actor: str, dry_run: bool,
+                        supersedes: str | None = None) -> DocumentChange:
+        """The diff of one document; unless ``dry_run``, published as a new version."""
+        if dry_run:
+            return self.preview(result)
+        return self.publish([result], actor=actor, supersedes=supersedes)[0]
 
-def delete_document(settings: Settings, engine: Engine, doc_id: str, *, actor: str, embedder: Embedder | None = None,
-                    client: Any = None) -> int:
-    """Publish a version without ``doc_id``; returns the new version number."""
-    current, documents, _ = _published(settings)
-    if doc_id not in documents:
-        raise UnknownDocumentError(f"知识库中没有文件 {doc_id} / no document {doc_id}")
-    if len(documents) == 1:
-        raise UploadRejectedError("不能删除最后一个文件 / the last document cannot be deleted")
-    report = build_version(settings, [], embedder=embedder, client=client, remove=[doc_id])
-    record_audit(engine, actor=actor, action="delete_document", target=doc_id, version_before=current,
-                 version_after=report.version, summary={"documents": report.documents})
-    return report.version
+    def delete_document(self, doc_id: str, *, actor: str) -> int:
+        """Publish a version without ``doc_id``; returns the new version number."""
+        current, documents, _ = self._published()
+        if doc_id not in documents:
+            raise UnknownDocumentError(f"知识库中没有文件 {doc_id} / no document {doc_id}")
+        if len(documents) == 1:
+            raise UploadRejectedError("不能删除最后一个文件 / the last document cannot be deleted")
+        report = build_version(self.settings, [], embedder=self.embedder, client=self.client, remove=[doc_id])
+        admin_db.record_audit(self.engine, actor=actor, action="delete_document", target=doc_id,
+                              version_before=current, version_after=report.version,
+                              summary={"documents": report.documents})
+        return report.version
 
+    # -- versions -------------------------------------------------------------------------------------
+    def versions(self) -> list[dict[str, Any]]:
+        """Retained complete versions, newest first, with counts and which one is published."""
+        kb_dir = self.settings.kb_dir
+        current = store.current_version(kb_dir)
+        out = []
+        for version in reversed(store.complete_versions(kb_dir)):
+            manifest, _, _, _ = store.read_version(kb_dir, version)
+            out.append({"version": version, "published": version == current, "counts": manifest.get("counts", {}),
+                        "documents": [d["doc_id"] for d in manifest.get("documents", [])],
+                        "created_at": manifest.get("created_at")})
+        return out
 
-def list_versions(settings: Settings) -> list[dict[str, Any]]:
-    """Retained complete versions, newest first, with counts and which one is published."""
-    current = store.current_version(settings.kb_dir)
-    out = []
-    for version in reversed(store.complete_versions(settings.kb_dir)):
-        manifest, _, _, _ = store.read_version(settings.kb_dir, version)
-        out.append({"version": version, "published": version == current, "counts": manifest.get("counts", {}),
-                    "documents": [d["doc_id"] for d in manifest.get("documents", [])],
-                    "created_at": manifest.get("created_at")})
-    return out
+    def current_version(self) -> int | None:
+        """The published version number (None before the first build)."""
+        return store.current_version(self.settings.kb_dir)
 
+    def rollback(self, version: int, *, actor: str) -> int:
+        """Publish the retained ``version`` again (one atomic switch); returns the previous version."""
+        kb_dir = self.settings.kb_dir
+        with store.publish_lock(kb_dir):
+            before = store.current_version(kb_dir)
+            if version not in store.complete_versions(kb_dir):
+                raise UnknownVersionError(f"版本 {version} 不存在或已被清理 / version {version} is not retained")
+            store.publish(kb_dir, version)
+        admin_db.record_audit(self.engine, actor=actor, action="rollback", target=f"v{version}",
+                              version_before=before, version_after=version)
+        return before or 0
 
-def rollback(settings: Settings, engine: Engine, version: int, *, actor: str) -> int:
-    """Publish the retained ``version`` again (one atomic switch); returns the previous version."""
-    with store.publish_lock(settings.kb_dir):
-        before = store.current_version(settings.kb_dir)
-        if version not in store.complete_versions(settings.kb_dir):
-            raise UnknownVersionError(f"版本 {version} 不存在或已被清理 / version {version} is not retained")
-        store.publish(settings.kb_dir, version)
-    record_audit(engine, actor=actor, action="rollback", target=f"v{version}", version_before=before,
-                 version_after=version)
-    return before or 0
+    # -- the catalog ----------------------------------------------------------------------------------
+    def import_catalog(self, path: Path, *, actor: str, partial: bool = False, dry_run: bool = False,
+                       replace: bool = False, source: str | None = None,
+                       progress: Callable[[int, int], None] | None = None) -> ImportReport:
+        """Import a .csv/.xlsx catalog (CatalogImportError, nothing changed, when rows are rejected and
+        not ``partial``); an applied import is audited."""
+        from knowledge.catalog.db import current_revision
+
+        before = current_revision(self.engine)
+        report = import_catalog(self.engine, self.vectors, path, partial=partial, dry_run=dry_run, replace=replace,
+                                source=source, progress=progress)
+        if report.applied and not dry_run:
+            admin_db.record_audit(self.engine, actor=actor, action="catalog_import", target=source or path.name,
+                                  version_before=before, version_after=report.revision,
+                                  summary={"added": len(report.added), "updated": len(report.updated),
+                                           "removed": len(report.removed), "rejected": len(report.rejected)})
+        return report
+
+    def withdraw(self, product_id: str, *, actor: str, reason: str, on: str | dt.date | None = None) -> Product:
+        """退出机制: the product is kept, marked withdrawn, never recommended again; audited."""
+        product = withdraw_product(self.engine, product_id, reason=reason, on=on)
+        admin_db.record_audit(self.engine, actor=actor, action="catalog_withdraw", target=product_id,
+                              summary={"reason": product.withdrawal_reason, "date": product.withdrawn_on})
+        return product
+
+    # -- tokens and the audit log ---------------------------------------------------------------------
+    def create_token(self, name: str, role: str, *, actor: str) -> tuple[int, str]:
+        """Issue a token (returns id and the plain token, shown once); audited."""
+        token_id, token = admin_db.create_token(self.engine, name, role)
+        admin_db.record_audit(self.engine, actor=actor, action="create_token", target=f"{name.strip()} ({role})")
+        return token_id, token
+
+    def revoke_token(self, token_id: int, *, actor: str) -> bool:
+        """Revoke a token (False when there is none); audited."""
+        if not admin_db.revoke_token(self.engine, token_id):
+            return False
+        admin_db.record_audit(self.engine, actor=actor, action="revoke_token", target=str(token_id))
+        return True
+
+    def tokens(self) -> list[dict[str, Any]]:
+        """Issued tokens (never the secrets)."""
+        return admin_db.list_tokens(self.engine)
+
+    def holder(self, token: str) -> admin_db.TokenHolder | None:
+        """Who holds a valid, unrevoked token."""
+        return admin_db.token_holder(self.engine, token)
+
+    def audit(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The newest audit entries first."""
+        return admin_db.read_audit(self.engine, limit)

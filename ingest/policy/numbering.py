@@ -9,28 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from knowledge.text.numerals import cn_number
+
 _CN = "零〇一二三四五六七八九十百两"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def cn_to_int(numeral: str) -> int:
-    """Convert a Chinese numeral below 1000 (一, 十二, 二十, 一百零五) to an int; 0 when unparsable."""
-    if numeral.isdigit():
-        return int(numeral)
-    total, current = 0, 0
-    for char in numeral:
-        if char in _CN_DIGITS:
-            current = _CN_DIGITS[char]
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif char == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return 0
-    return total + current
 
 
 @dataclass(frozen=True)
@@ -65,7 +47,7 @@ def find_marker(line: str) -> Marker | None:
             if style == "circled":
                 value = _CIRCLED.index(numeral) + 1
             else:
-                value = cn_to_int(numeral)
+                value = cn_number(numeral)
             if value <= 0:
                 continue
             return Marker(style=style, rank=rank, numeral=numeral, value=value, rest=rest)

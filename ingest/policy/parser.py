@@ -18,6 +18,7 @@ from ingest.errors import EmptyDocumentError
 from ingest.policy.numbering import Marker, clause_id_of, find_marker, id_token, label_of, split_heading
 from knowledge.kb.models import SPECIAL_LABELS, Clause, Document
 from knowledge.text.normalize import normalize_whitespace
+from knowledge.text.numerals import cn_number, cn_ordinal
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d+\s*号$")
 _DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
@@ -52,16 +53,7 @@ def _cn_date(text: str) -> str | None:
     m = _DATE.match(text)
     if not m:
         return None
-    from ingest.policy.numbering import cn_to_int
-
-    def num(s: str) -> int:
-        if s.isdigit():
-            return int(s)
-        if len(s) == 4:  # 二〇一三
-            return int("".join(str("〇一二三四五六七八九".index(c) if c != "零" else 0) for c in s))
-        return cn_to_int(s)
-
-    year, month, day = (num(g) for g in m.groups())
+    year, month, day = (cn_number(g) for g in m.groups())
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
@@ -247,7 +239,7 @@ def _parse_body(lines: list[str], doc_id: str, out: list[Clause], warnings: list
         out.append(Clause(doc_id, node.clause_id, label, node.heading, body, node.parent_id, len(out), node.kind))
         if node.kind == "article" and len(node.paragraphs) > 1:
             for k, paragraph in enumerate(node.paragraphs, start=1):
-                pid = f"{node.clause_id}第{_CN_ORDINALS[k]}款"
+                pid = f"{node.clause_id}第{cn_ordinal(k)}款"
                 out.append(Clause(doc_id, pid, pid, "", paragraph, node.clause_id, len(out), "paragraph"))
         for child in node.children:
             emit(child)
@@ -256,5 +248,4 @@ def _parse_body(lines: list[str], doc_id: str, out: list[Clause], warnings: list
         emit(root)
 
 
-_CN_ORDINALS = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-                "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"]
+

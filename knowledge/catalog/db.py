@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, Integer, String, Text, create_engine, event, func, select
+from sqlalchemy import Boolean, Engine, Integer, String, Text, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from knowledge.catalog.models import Product
-from knowledge.settings import Settings
 
 
 class Base(DeclarativeBase):
-    """Declarative base of jingpin's tables."""
+    """Declarative base of the catalog tables."""
 
 
 class ProductRow(Base):
@@ -55,32 +54,6 @@ class CatalogMeta(Base):
 
 
 _FIELDS = tuple(Product.__dataclass_fields__)
-
-
-def database_url(settings: Settings) -> str:
-    """``JINGPIN_DATABASE_URL``, or SQLite in the data dir."""
-    if settings.database_url:
-        return settings.database_url
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{(settings.data_dir / 'jingpin.sqlite3').resolve()}"
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the server read while a CLI import writes; the timeout waits out a writer's lock.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def make_engine(settings: Settings) -> Engine:
-    """Open the database and create the catalog tables when missing."""
-    url = database_url(settings)
-    engine = create_engine(url)
-    if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
-    return engine
 
 
 def to_product(row: ProductRow) -> Product:

@@ -12,12 +12,13 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Boolean, Engine, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-Role = Literal["staff", "admin"]
+from knowledge.errors import InvalidInputError
+
 ROLES: tuple[str, ...] = ("staff", "admin")
 
 
@@ -78,9 +79,9 @@ def _now() -> str:
 def create_token(engine: Engine, name: str, role: str) -> tuple[int, str]:
     """Issue a token; returns (id, plain token). Only the hash is stored."""
     if role not in ROLES:
-        raise ValueError(f"角色应为 {' / '.join(ROLES)}，收到：{role} / role must be staff or admin")
+        raise InvalidInputError(f"角色应为 {' / '.join(ROLES)}，收到：{role} / role must be staff or admin")
     if not name.strip():
-        raise ValueError("请填写令牌持有人姓名 / a name is required")
+        raise InvalidInputError("请填写令牌持有人姓名 / a name is required")
     ensure_admin_tables(engine)
     token = "jp_" + secrets.token_urlsafe(32)
     with Session(engine) as session, session.begin():

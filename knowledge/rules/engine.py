@@ -12,9 +12,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from knowledge.catalog.models import Product
 from knowledge.kb.models import Citation
-from knowledge.rules.facts import FACTS, DateRange, parse_date, parse_facts, show
+from knowledge.rules.facts import FACTS, DateRange, parse_facts, show
 from knowledge.rules.loader import ConditionSpec, Rule
 from knowledge.rules.periods import HOLIDAY_NOTE, period_end
 
@@ -40,7 +39,7 @@ class ConditionResult:
         return data
 
 
-@dataclass
+@dataclass(frozen=True)
 class Verdict:
     """The verdict of one rule for one set of facts on one day."""
 
@@ -65,23 +64,6 @@ class Verdict:
             "citations": [c.to_dict() for c in self.citations], "explanation": self.explanation,
             "outcome": self.outcome, "as_of": self.as_of, "computed": self.computed, "compliance": self.compliance,
         }
-
-
-def catalog_facts(product: Product) -> dict[str, Any]:
-    """The facts a catalog row settles: listing, status, dates, and what the assessment recorded."""
-    facts: dict[str, Any] = {"product_id": product.product_id, "in_catalog": True,
-                             "catalog_status": product.status}
-    if product.certified_on:
-        facts["certified_on"] = parse_date(product.certified_on)
-    if product.withdrawn_on:
-        facts["withdrawn_on"] = parse_date(product.withdrawn_on)
-    if product.core_tech_level:
-        facts["core_tech_level"] = product.core_tech_level
-    if product.has_clear_ip is not None:
-        facts["has_clear_ip"] = product.has_clear_ip
-    if product.sector:
-        facts["sector"] = product.sector
-    return facts
 
 
 def _yes_no(value: Any) -> str:
