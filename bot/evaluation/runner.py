@@ -27,6 +27,7 @@ from bot.app import Services
 from knowledge.kb.knowledge_base import KnowledgeBase
 
 QUESTION_SETS = resources.files("bot.evaluation") / "data"  # shipped in the package: works when installed
+QUESTION_SET_NAMES = ("eval", "holdout")
 DEFAULT_QUESTIONS = Path(str(QUESTION_SETS / "eval_questions.jsonl"))
 CHINESE_SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", "，", " ", ""]
 
@@ -40,6 +41,13 @@ class Question:
     gold: tuple[str, ...]
     category: str
     lang: str
+
+
+def question_set(name: str) -> Path:
+    """The bundled question set ``name`` (``eval``: the tuning set; ``holdout``: never tuned on)."""
+    if name not in QUESTION_SET_NAMES:
+        raise ValueError(f"没有问题集 {name}（可用：{'、'.join(QUESTION_SET_NAMES)}） / unknown question set")
+    return Path(str(QUESTION_SETS / f"{name}_questions.jsonl"))
 
 
 def load_questions(path: Path | None = None) -> list[Question]:
@@ -76,12 +84,12 @@ def _score(rows: list[tuple[Question, list[str], bool, list[int]]]) -> dict[str,
 
 
 def _evaluate_jingpin(services: Services, questions: list[Question]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    composer = services.answerer()  # the LLM composer when one is configured
+    assistant = services.assistant  # answers with the LLM composer when one is configured
     rows, misses, latencies = [], [], []
     removed, generated, fallbacks = 0, 0, 0
     for q in questions:
         started = time.perf_counter()
-        answer = composer.ask(q.question)
+        answer = assistant.ask(q.question)
         latencies.append((time.perf_counter() - started) * 1000)
         removed += answer.sentences_removed
         generated += answer.composer == "llm"
@@ -93,7 +101,7 @@ def _evaluate_jingpin(services: Services, questions: list[Question]) -> tuple[di
             misses.append({"id": q.qid, "question": q.question, "gold": list(q.gold), "cited": cited})
     report = _score(rows)
     report["median_latency_ms"] = round(statistics.median(latencies), 1)
-    report["composer"] = "llm" if services.chat is not None else "extractive"
+    report["composer"] = "llm" if assistant.versions.chat is not None else "extractive"
     report["generated_answers"] = generated
     report["llm_fallbacks"] = fallbacks
     report["sentences_removed_by_verification"] = removed
@@ -147,9 +155,9 @@ def _evaluate_bm25(kb: KnowledgeBase, questions: list[Question]) -> dict[str, An
 def run_evaluation(services: Services, questions: list[Question], *, baselines: bool = True) -> dict[str, Any]:
     """Score jingpin (and, unless disabled, both baselines) on ``questions``."""
     report, misses = _evaluate_jingpin(services, questions)
-    result: dict[str, Any] = {"kb_version": services.kb().version, "jingpin": report, "misses": misses}
+    kb = services.assistant.kb()
+    result: dict[str, Any] = {"kb_version": kb.version, "jingpin": report, "misses": misses}
     if baselines:
-        kb = services.kb()
         result["langchain_recursive_200"] = _evaluate_langchain(kb, questions)
         result["bm25_only"] = _evaluate_bm25(kb, questions)
     return result

@@ -66,9 +66,3 @@ class SessionStore:
             self._turns.move_to_end(session_id)
             while len(self._turns) > self.max_sessions:
                 self._turns.popitem(last=False)
-
-    def forget(self, session_id: str) -> None:
-        """Drop the session's profile and turns."""
-        with self._lock:
-            self._data.pop(session_id, None)
-            self._turns.pop(session_id, None)

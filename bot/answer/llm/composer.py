@@ -10,21 +10,27 @@ output → the extractive answer, logged and counted. Never a 5xx.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from bot.answer.composer import Answer, AnswerComposer
+from bot.answer.answer import Answer
+from bot.answer.composer import AnswerComposer
 from bot.answer.llm.verify import MalformedOutputError, check_sentences, parse_output
+from bot.answer.question import Question
+from bot.settings import BotSettings
 from knowledge.kb.models import Citation
 from knowledge.retrieval.langchain_adapter import LangchainRetriever
-from knowledge.settings import Settings
+from knowledge.rules.engine import Verdict
 
 log = logging.getLogger(__name__)
 MIN_KEPT_SHARE = 0.5  # fall back when verification removes more than half of the sentences
@@ -55,7 +61,7 @@ class Metrics:
             return dict(self._counts)
 
 
-def make_chat_model(settings: Settings) -> BaseChatModel:
+def make_chat_model(settings: BotSettings) -> BaseChatModel:
     """The configured chat model, without retries (a failure falls back at once). ``openai`` covers
     every OpenAI-compatible server (Qwen/DeepSeek endpoints, vLLM, Ollama); other providers go
     through langchain's ``init_chat_model`` when the ``langchain`` package is installed."""
@@ -74,10 +80,10 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     return model
 
 
-def _prompt(question: str, clauses: list[Any], verdicts: list[dict[str, Any]]) -> list[Any]:
+def _prompt(question: str, clauses: list[Any], verdicts: Sequence[Verdict]) -> list[Any]:
     numbered = "\n".join(f"[{d.metadata['key']}] 〔{d.metadata['label']}〕 {d.page_content}" for d in clauses)
-    judged = json.dumps([{"rule": v["title"], "status": v["status"], "explanation": v["explanation"],
-                          "computed": v.get("computed", {})} for v in verdicts], ensure_ascii=False)
+    judged = json.dumps([{"rule": v.title, "status": v.status, "explanation": v.explanation,
+                          "computed": v.computed} for v in verdicts], ensure_ascii=False)
     user = f"<clauses>\n{numbered}\n</clauses>\n<verdicts>{judged}</verdicts>\n<question>{question}</question>"
     return [SystemMessage(SYSTEM), HumanMessage(user)]
 
@@ -93,14 +99,19 @@ class LLMComposer:
         self.metrics = metrics
         self.retriever = LangchainRetriever(retriever=base.retriever, k=5)
 
-    def ask(self, question: str, profile: dict[str, Any] | None = None, as_of: Any = None) -> Answer:
+    def sectors(self) -> set[str]:
+        """Sector names the rules and the catalog know (as the extractive composer)."""
+        return self.base.sectors()
+
+    def ask(self, question: Question, facts: Mapping[str, Any] | None = None, as_of: dt.date | None = None, *,
+            own_case: bool = False) -> Answer:
         """A verified generated answer, or the extractive one (``composer`` says which)."""
-        extractive = self.base.ask(question, profile, as_of)
+        extractive = self.base.ask(question, facts, as_of, own_case=own_case)
         if not extractive.grounded or extractive.intent == "catalog":
             return extractive
         started = time.perf_counter()
         try:
-            return self._generate(question, extractive, started)
+            return self._generate(question.text, extractive, started)
         except MalformedOutputError as exc:
             reason = "malformed"
             log.warning("LLM output rejected: %s", exc)
@@ -109,8 +120,7 @@ class LLMComposer:
             log.warning("LLM unavailable (%s): %s", reason, exc)
         self.metrics.count("llm_fallbacks")
         self.metrics.count(f"llm_fallback_{reason}")
-        extractive.fallback_reason = reason
-        return extractive
+        return dataclasses.replace(extractive, fallback_reason=reason)
 
     def _generate(self, question: str, extractive: Answer, started: float) -> Answer:
         docs = self.retriever.invoke(question)
@@ -144,12 +154,8 @@ class LLMComposer:
         finished = time.perf_counter()
         timings = dict(extractive.timings_ms)
         timings.update(generate=(finished - started) * 1000, total=timings.get("total", 0.0) + (finished - started) * 1000)
-        answer = Answer(answer=text, intent=extractive.intent, grounded=True, citations=citations,
-                        kb_version=extractive.kb_version, timings_ms=timings, products=extractive.products,
-                        verdicts=extractive.verdicts, facts=extractive.facts)
-        answer.composer = "llm"
-        answer.sentences_removed = removed
-        return answer
+        return dataclasses.replace(extractive, answer=text, grounded=True, citations=tuple(citations),
+                                   timings_ms=timings, composer="llm", sentences_removed=removed)
 
     def _citation(self, clause: Any, extractive: Answer) -> Citation:
         """The same verbatim quote the extractive composer would give for this clause."""

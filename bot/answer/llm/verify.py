@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from knowledge.kb.models import Clause
+from knowledge.rules.engine import Verdict
 
 _FACT_TOKENS = re.compile(
     r"\d+(?:\.\d+)?\s*%|\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d+(?:\.\d+)?"
@@ -83,7 +85,7 @@ def fact_tokens(text: str, labels: tuple[str, ...] = ()) -> list[str]:
 
 
 def check_sentences(sentences: list[Sentence], clauses: dict[str, Clause],
-                    verdicts: list[dict[str, Any]]) -> Checked:
+                    verdicts: Sequence[Verdict]) -> Checked:
     """Keep the sentences that cite given clauses, state only what those clauses state, and agree
     with the engine's verdicts."""
     kept: list[Sentence] = []
@@ -95,7 +97,7 @@ def check_sentences(sentences: list[Sentence], clauses: dict[str, Clause],
             continue
         # Whole tokens, not substrings: "1项" is not backed by "2013", nor "5%" by "15%".
         source = {_norm(tok) for c in cited if c is not None for tok in fact_tokens(c.text)}
-        engine = {str(x) for v in verdicts for x in (v.get("as_of", ""), *v.get("computed", {}).values())}
+        engine = {str(x) for v in verdicts for x in (v.as_of, *v.computed.values())}
         labels = tuple(c.label for c in clauses.values())
         unsupported = [tok for tok in fact_tokens(sentence.text, labels)
                        if _norm(tok) not in source and _iso(tok) not in engine]
@@ -109,16 +111,16 @@ def check_sentences(sentences: list[Sentence], clauses: dict[str, Clause],
     return Checked(kept, removed)
 
 
-def _contradicts(sentence: Sentence, verdicts: list[dict[str, Any]]) -> bool:
+def _contradicts(sentence: Sentence, verdicts: Sequence[Verdict]) -> bool:
     cites = {_norm(c) for c in sentence.cites}
     negative = bool(_NEGATIVE.search(sentence.text))
     positive = bool(_POSITIVE.search(sentence.text)) and not negative
     for verdict in verdicts:
-        about = {_norm(c["clause_id"]) for c in verdict.get("citations", [])}
+        about = {_norm(c.clause_id) for c in verdict.citations}
         if not cites & about:
             continue
-        if verdict["status"] in ("not_met", "needs_info") and positive:  # only the engine may say yes
+        if verdict.status in ("not_met", "needs_info") and positive:  # only the engine may say yes
             return True
-        if verdict["status"] == "met" and negative:
+        if verdict.status == "met" and negative:
             return True
     return False

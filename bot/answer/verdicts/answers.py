@@ -11,11 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer.verdicts.stated_facts import extract_facts
-from knowledge.catalog.models import Product
-from knowledge.errors import FactError
-from knowledge.rules.engine import Verdict, catalog_facts
-from knowledge.rules.facts import FACTS, parse_facts
+from knowledge.rules.engine import Verdict
+from knowledge.rules.facts import FACTS
 from knowledge.rules.loader import Rule
 
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|我厂|我的|咱们|\bwe\b|\bour\b|\bmy\b|\bI\b", re.IGNORECASE)
@@ -133,20 +130,3 @@ def rule_sectors(rules: list[Rule]) -> set[str]:
         found.update(condition.contains_any or [])
         pending.extend(condition.any_of or [])
     return found
-
-
-def gather_facts(question: str, profile: dict[str, Any] | None, known_sectors: set[str],
-                 product: Product | None = None) -> dict[str, Any]:
-    """Validated facts: the profile, then what the question states, then what the catalog row of
-    ``product`` settles (the catalog is the record for listing, status and dates)."""
-    facts = parse_facts(profile or {})
-    for name, value in extract_facts(question, known_sectors).items():
-        try:  # a statement that does not parse (2025年13月) is left out, not an error
-            facts.update(parse_facts({name: value}))
-        except FactError:
-            continue
-    if product is not None:
-        facts.update(catalog_facts(product))
-        if product.status == "active":  # the catalog is the record: no withdrawal stated elsewhere applies
-            facts.pop("withdrawn_on", None)
-    return facts

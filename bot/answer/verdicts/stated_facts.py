@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from knowledge.rules.facts import CORE_TECH_LEVELS
+from knowledge.text.numerals import cn_number
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _NEGATION = re.compile(r"没有|没|无|不是|不具有|不具备|未|尚未|还没|不属于|非|不(?!仅|但|过|少|断)"
                        r"|\b(no|not|don't|do not|does not|doesn't|without|never)\b", re.IGNORECASE)
 _ASKING = re.compile(r"需要|需不需要|是否|要不要|必须|才能|吗|么|算不算|能否|够不够|\b(do (we|i) need|is .* required)\b",
@@ -56,17 +56,6 @@ _RENOVATION = re.compile(r"(技术改造|技改)[^，。,；;？?]{0,12}(采购|
                          r"|(采购|购买)[^，。,；;？?]{0,6}《?目录》?产品[^，。,；;？?]{0,6}(技术改造|技改)")
 _SUPPLIER_STANDARD = re.compile(r"引用[^，。,；;？?]{0,12}(技术标准|标准)")
 _CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
-
-
-def _number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS.get(text, 0)
 
 
 def _date(match: re.Match[str]) -> str:
@@ -151,7 +140,7 @@ def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str,
     elif _ABOVE.search(text):
         facts["below_tender_threshold"] = False
     if (brands := _BRANDS.search(text) or _EN_BRANDS.search(text)) is not None:
-        facts["brands_recommended"] = _number(brands.group(1))
+        facts["brands_recommended"] = cn_number(brands.group(1))
     if _NOT_INCLUDED.search(text):
         facts["catalog_brand_included"] = False
     elif _INCLUDED.search(text):
