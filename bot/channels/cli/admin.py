@@ -15,58 +15,52 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from knowledge.settings import Settings
+from bot.settings import BotSettings
 
-SettingsFor = Callable[[argparse.Namespace], Settings]
+SettingsFor = Callable[[argparse.Namespace], BotSettings]
 
 
-def _actor() -> str:
+def actor() -> str:
+    """Who runs a CLI write, for the audit log."""
     return f"cli:{getpass.getuser()}"
-
-
-def _engine(settings: Settings) -> Any:
-    from knowledge.catalog.db import make_engine
-
-    return make_engine(settings)
 
 
 def _print(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def cmd_admin(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one admin subcommand."""
-    from ingest import staff as kb_admin
-    from knowledge.db import admin as admin_db
+def cmd_admin(args: argparse.Namespace, settings: BotSettings) -> int:
+    """Run one admin subcommand; every write goes through the audited staff operations."""
+    from bot.app import build_staff
+    from ingest.staff import parse_document
 
+    staff = build_staff(settings)
     action = args.admin_command
     if action == "create-token":
-        token_id, token = admin_db.create_token(_engine(settings), args.name, args.role)
-        admin_db.record_audit(_engine(settings), actor=_actor(), action="create_token", target=f"{args.name} ({args.role})")
+        token_id, token = staff.create_token(args.name, args.role, actor=actor())
         print(f"已为 {args.name}（{args.role}）创建令牌 #{token_id}，只显示这一次，请妥善保存：")
         print(token)
     elif action == "tokens":
-        _print(admin_db.list_tokens(_engine(settings)))
+        _print(staff.tokens())
     elif action == "revoke-token":
-        if not admin_db.revoke_token(_engine(settings), args.token_id):
+        if not staff.revoke_token(args.token_id, actor=actor()):
             print(f"jingpin: 没有编号为 {args.token_id} 的令牌")
             return 1
         print(f"已吊销令牌 #{args.token_id}")
     elif action == "versions":
-        _print(kb_admin.list_versions(settings))
+        _print(staff.versions())
     elif action == "rollback":
-        before = kb_admin.rollback(settings, _engine(settings), args.version, actor=_actor())
+        before = staff.rollback(args.version, actor=actor())
         print(f"已回滚：当前版本 {args.version}（之前 {before}）")
     elif action == "delete-document":
-        version = kb_admin.delete_document(settings, _engine(settings), args.doc_id, actor=_actor())
+        version = staff.delete_document(args.doc_id, actor=actor())
         print(f"已删除 {args.doc_id}，发布版本 {version}")
     elif action == "audit":
-        _print(admin_db.read_audit(_engine(settings), args.limit))
+        _print(staff.audit(args.limit))
     elif action == "document":
-        result = kb_admin.parse_upload(Path(args.file), source=Path(args.file).name, doc_id=args.doc_id,
-                                       title=args.title, doc_number=args.doc_number)
-        change = kb_admin.upload_document(settings, _engine(settings), result, actor=_actor(), dry_run=args.dry_run,
-                                          supersedes=args.supersedes)
+        result = parse_document(Path(args.file), source=Path(args.file).name, doc_id=args.doc_id,
+                                title=args.title, doc_number=args.doc_number)
+        change = staff.upload_document(result, actor=actor(), dry_run=args.dry_run, supersedes=args.supersedes)
         _print(change.to_dict())
     return 0
 

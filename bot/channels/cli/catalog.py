@@ -9,31 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from knowledge.settings import Settings
+from bot.channels.cli.admin import actor
+from bot.settings import BotSettings
 
-SettingsFor = Callable[[argparse.Namespace], Settings]
-
-
-def _catalog_parts(settings: Settings, *, with_vectors: bool = True) -> tuple[Any, Any]:
-    from knowledge.catalog.db import make_engine
-    from knowledge.catalog.vectors import ProductVectors
-    from knowledge.index.dense import make_client
-    from knowledge.index.embedders import load_embedder
-
-    engine = make_engine(settings)
-    if not with_vectors:
-        return engine, None
-    return engine, ProductVectors(make_client(settings), load_embedder(settings.embedder))
+SettingsFor = Callable[[argparse.Namespace], BotSettings]
 
 
-def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Import a .csv/.xlsx catalog: a progress bar while embedding, then the report."""
+def cmd_import(args: argparse.Namespace, settings: BotSettings) -> int:
+    """Import a .csv/.xlsx catalog (audited): a progress bar while embedding, then the report."""
     from tqdm import tqdm
 
-    from ingest.catalog.importer import import_catalog
+    from bot.app import build_staff
     from ingest.errors import CatalogImportError
 
-    engine, vectors = _catalog_parts(settings)
+    staff = build_staff(settings)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -42,9 +31,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             bar = tqdm(total=total, desc="嵌入新产品", unit="条", file=sys.stderr)
         bar.update(done - bar.n)
 
+    path = Path(args.file)
     try:
-        report = import_catalog(engine, vectors, Path(args.file), partial=args.partial, dry_run=args.dry_run,
-                                replace=args.replace, progress=progress)
+        report = staff.import_catalog(path, actor=actor(), partial=args.partial, dry_run=args.dry_run,
+                                      replace=args.replace, source=path.name, progress=progress)
     except CatalogImportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -55,32 +45,29 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_withdraw(args: argparse.Namespace, settings: Settings) -> int:
-    """Withdraw a product (退出机制): kept with status 已退出, never recommended again."""
-    from ingest.catalog.importer import withdraw_product
+def cmd_withdraw(args: argparse.Namespace, settings: BotSettings) -> int:
+    """Withdraw a product (退出机制, audited): kept with status 已退出, never recommended again."""
+    from bot.app import build_staff
 
-    engine, _ = _catalog_parts(settings, with_vectors=False)
-    product = withdraw_product(engine, args.product_id, reason=args.reason, on=args.date)
+    product = build_staff(settings).withdraw(args.product_id, actor=actor(), reason=args.reason, on=args.date)
     print(f"已退出：{product.product_name}（{product.enterprise}，{product.product_id}），"
           f"退出日期 {product.withdrawn_on}，原因：{product.withdrawal_reason}")
     return 0
 
 
-def _search(settings: Settings) -> Any:
-    from knowledge.catalog.search import CatalogSearch
-    from knowledge.text.lexicon import shared_lexicon
+def _assistant(settings: BotSettings) -> Any:
+    from bot.app import build_services
 
-    engine, vectors = _catalog_parts(settings)
-    return CatalogSearch(engine, shared_lexicon(), vectors.embedder, vectors)
+    return build_services(settings, build_if_missing=False, warm=False).assistant
 
 
-def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_search(args: argparse.Namespace, settings: BotSettings) -> int:
     """Search the catalog with optional filters; ``--json`` prints product dicts."""
     from knowledge.catalog.models import STATUS_LABELS
     from knowledge.catalog.search import CatalogFilters
 
     filters = CatalogFilters(region=args.region, sector=args.sector, year=args.year, status=args.status)
-    page = _search(settings).search(args.query or "", filters, limit=args.limit)
+    page = _assistant(settings).search_catalog(args.query or "", filters, limit=args.limit)
     if args.json:
         print(json.dumps({"total": page.total, "items": [h.product.to_dict() for h in page.hits]},
                          ensure_ascii=False, indent=2))
@@ -94,9 +81,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_show(args: argparse.Namespace, settings: BotSettings) -> int:
     """Print one product as JSON."""
-    print(json.dumps(_search(settings).get(args.product_id).to_dict(), ensure_ascii=False, indent=2))
+    print(json.dumps(_assistant(settings).product(args.product_id).to_dict(), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -105,7 +92,7 @@ def add_catalog_commands(sub: Any, settings_for: SettingsFor) -> None:
     catalog = sub.add_parser("catalog", help="《目录》导入、退出与查询 / catalog import, withdraw, search")
     commands = catalog.add_subparsers(dest="catalog_command", required=True)
 
-    def bind(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace, Settings], int]) -> None:
+    def bind(parser: argparse.ArgumentParser, func: Callable[[argparse.Namespace, BotSettings], int]) -> None:
         parser.set_defaults(func=lambda args: func(args, settings_for(args)))
 
     imp = commands.add_parser("import", help="导入 .csv/.xlsx 目录文件（默认全部或全无）")

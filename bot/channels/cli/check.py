@@ -14,11 +14,12 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from knowledge.errors import FactError
-from knowledge.rules.facts import FACTS, parse_facts, show
-from knowledge.settings import Settings
+from bot.answer.verdicts.checks import Eligibility
+from bot.settings import BotSettings
+from knowledge.errors import FactError, KnowledgeError
+from knowledge.rules.facts import FACTS, show
 
-SettingsFor = Callable[[argparse.Namespace], Settings]
+SettingsFor = Callable[[argparse.Namespace], BotSettings]
 
 
 def _facts_from_args(pairs: list[str]) -> dict[str, Any]:
@@ -38,15 +39,9 @@ def _ask(prompt: str, stdin: TextIO, stdout: TextIO) -> str | None:
     return None if not line else line.strip()
 
 
-def _missing(verdicts: list[Any], skipped: set[str]) -> list[str]:
-    return [f for v in verdicts if v.status == "needs_info" for f in v.missing_facts if f not in skipped]
-
-
-def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_check(args: argparse.Namespace, settings: BotSettings) -> int:
     """Evaluate the rules for the given facts; ask for missing ones when interactive."""
-    from bot.answer.verdicts.answers import render_verdicts
     from bot.app import build_services
-    from knowledge.rules.engine import catalog_facts, evaluate
 
     try:
         as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.date.today()
@@ -56,27 +51,19 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.product_id:
         raw["product_id"] = args.product_id
     interactive = args.interactive or not raw
-    services = build_services(settings)
-    rules = services.composer().rules
+    assistant = build_services(settings).assistant
     audience = args.audience
     stdin, stdout = sys.stdin, sys.stdout
     if interactive and audience is None:
         answer = _ask("您是申报/享受政策的企业（1），还是采购方（2）？[1/2] > ", stdin, stdout)
         audience = "buyer" if answer in ("2", "buyer", "采购方") else "enterprise"
-    if audience:
-        rules = [r for r in rules if r.spec.audience == audience]
-    if args.rule:
-        rules = [r for r in rules if r.rule_id in args.rule]
 
-    def verdicts_for(values: dict[str, Any]) -> list[Any]:
-        facts = parse_facts(values)
-        if "product_id" in facts:
-            facts.update(catalog_facts(services.catalog.get(facts["product_id"])))
-        return evaluate(rules, facts, as_of)
+    def check() -> Eligibility:
+        return assistant.check_eligibility(raw, as_of=as_of, rule_ids=args.rule, audience=audience)
 
-    verdicts = verdicts_for(raw)
+    eligibility = check()
     skipped: set[str] = set()
-    while interactive and (missing := _missing(verdicts, skipped)):
+    while interactive and (missing := eligibility.missing_facts(frozenset(skipped))):
         name = missing[0]
         reply = _ask(f"{FACTS[name].question}（直接回车跳过）> ", stdin, stdout)
         if reply is None:
@@ -85,18 +72,17 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             skipped.add(name)
             continue
         try:
-            parse_facts({name: reply})
-        except FactError as exc:
+            assistant.case({name: reply})
+        except KnowledgeError as exc:
             stdout.write(f"{exc}\n")
             continue
         raw[name] = reply
-        verdicts = verdicts_for(raw)
+        eligibility = check()
     if args.json:
-        facts = parse_facts(raw)
-        print(json.dumps({"verdicts": [v.to_dict() for v in verdicts], "as_of": as_of.isoformat(),
-                          "facts": {k: show(v) for k, v in facts.items()}}, ensure_ascii=False, indent=2))
+        print(json.dumps({"verdicts": [v.to_dict() for v in eligibility.verdicts], "as_of": as_of.isoformat(),
+                          "facts": {k: show(v) for k, v in eligibility.facts.items()}}, ensure_ascii=False, indent=2))
     else:
-        print(render_verdicts(verdicts, english=False))
+        print(eligibility.text(english=False))
     return 0
 
 

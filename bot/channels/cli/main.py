@@ -11,31 +11,28 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.channels.cli.admin import add_admin_commands
+from bot.channels.cli.admin import actor, add_admin_commands
 from bot.channels.cli.catalog import add_catalog_commands
 from bot.channels.cli.check import add_check_command
 from bot.channels.http.schemas import AskRequest
+from bot.settings import BotSettings
 from ingest.errors import IngestError
 from knowledge.errors import KnowledgeError
-from knowledge.settings import Settings
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace) -> BotSettings:
     overrides = {"data_dir": Path(args.data_dir)} if args.data_dir else {}
-    return Settings.from_env(**overrides)
+    return BotSettings.from_env(**overrides)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Build the KB when missing, then serve the HTTP API."""
-    import uvicorn
-
-    from bot.app import build_services
-    from bot.channels.http.app import create_app
+    """Build the KB when missing, then serve the HTTP API, the web page and (with a token) the Telegram bot."""
+    from bot.app import build_services, serve
 
     services = build_services(_settings(args))
-    print(f"jingpin: 知识库版本 {services.kb().version}，服务地址 http://{args.host}:{args.port}/ (API 文档 /docs)",
-          flush=True)
-    uvicorn.run(create_app(services), host=args.host, port=args.port, log_level="warning")
+    print(f"jingpin: 知识库版本 {services.assistant.kb().version}，服务地址 http://{args.host}:{args.port}/ "
+          "(API 文档 /docs)", flush=True)
+    serve(services, host=args.host, port=args.port)
     return 0
 
 
@@ -49,7 +46,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         message = str(exc.errors()[0].get("msg", "")).removeprefix("Value error, ")
         print(f"jingpin: {message}", file=sys.stderr)
         return 2
-    answer = build_services(_settings(args)).answerer().ask(request.question, as_of=request.as_of)
+    answer = build_services(_settings(args)).assistant.ask(request.question, as_of=request.as_of)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -61,14 +58,13 @@ def cmd_bot(args: argparse.Namespace) -> int:
     """Run the Telegram bot by polling, or register the webhook URL with Telegram."""
     import asyncio
 
-    from bot.app import build_services
-    from bot.channels.telegram.application import build_application
+    from bot.app import build_services, telegram_channel
 
     settings = _settings(args)
     if not settings.telegram_token:
         print("jingpin: 请设置 JINGPIN_TELEGRAM_TOKEN / set JINGPIN_TELEGRAM_TOKEN", file=sys.stderr)
         return 2
-    application = build_application(build_services(settings))
+    application = telegram_channel(build_services(settings), polling=True)
     if args.set_webhook:
         if not settings.telegram_webhook_secret:
             print("jingpin: webhook 需要 JINGPIN_TELEGRAM_WEBHOOK_SECRET / set JINGPIN_TELEGRAM_WEBHOOK_SECRET",
@@ -89,40 +85,32 @@ def cmd_bot(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """Parse policy files and publish a new KB version that includes them."""
-    import getpass
-
-    from ingest.policy.builder import build_version, ensure_kb, parse_files
-    from knowledge.catalog.db import make_engine
-    from knowledge.db.admin import record_audit
-    from knowledge.kb.store import current_version
+    """Parse policy files and publish a new KB version that includes them (audited)."""
+    from bot.app import build_services, build_staff
+    from ingest.policy.builder import parse_files
 
     settings = _settings(args)
-    if not args.replace:
-        ensure_kb(settings)
+    # Without --replace the new version keeps the published documents, so build those first.
+    staff = build_staff(settings) if args.replace else build_services(settings, warm=False).staff
     results = parse_files([Path(p) for p in args.paths])
-    before = current_version(settings.kb_dir)
-    report = build_version(settings, results, replace_all=args.replace)
-    record_audit(make_engine(settings), actor=f"cli:{getpass.getuser()}", action="publish_document",
-                 target=", ".join(r.document.doc_id for r in results), version_before=before,
-                 version_after=report.version, summary={"clauses": report.clauses, "replace": args.replace})
+    changes = staff.publish(results, actor=actor(), replace_all=args.replace)
     for result in results:
         doc = result.document
         print(f"《{doc.title}》{doc.doc_number} [{doc.doc_id}]：{len(result.clauses)} 条款")
         for warning in result.warnings:
             print(f"  警告 / warning: {warning}")
-    print(f"已发布知识库版本 {report.version}：{len(report.documents)} 个文件，{report.clauses} 条款，"
-          f"{report.passages} 段落（新嵌入 {report.embedded}，复用 {report.reused}），用时 {report.seconds:.1f} 秒")
+    version = changes[0].version_after if changes else staff.current_version()
+    print(f"已发布知识库版本 {version}：{sum(len(r.clauses) for r in results)} 条款")
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score answers on the labelled question set, with the two baselines beside them."""
     from bot.app import build_services
-    from bot.evaluation.runner import format_report, load_questions, run_evaluation
+    from bot.evaluation.runner import format_report, load_questions, question_set, run_evaluation
 
     services = build_services(_settings(args))
-    questions = load_questions(Path(args.questions) if args.questions else None)
+    questions = load_questions(Path(args.questions) if args.questions else question_set(args.set))
     report = run_evaluation(services, questions, baselines=not args.no_baselines)
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
@@ -159,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_admin_commands(sub, _settings)
 
     evaluate = sub.add_parser("eval", help="评测 / evaluate on the labelled question set")
-    evaluate.add_argument("--questions", help="JSONL 问题集（默认 benchmarks/data/eval_questions.jsonl）")
+    evaluate.add_argument("--set", choices=["eval", "holdout"], default="eval",
+                          help="随包附带的问题集：eval（调参用）或 holdout（从不用于调参）")
+    evaluate.add_argument("--questions", help="自己的 JSONL 问题集（id, question, gold, category, lang）")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.set_defaults(func=cmd_eval)

@@ -7,9 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
+from bot.answer.question import question_problem
 from knowledge.kb.models import Citation
-
-MAX_QUESTION = 2000
 
 
 class AskRequest(BaseModel):
@@ -26,15 +25,10 @@ class AskRequest(BaseModel):
     @field_validator("question")
     @classmethod
     def _question_length(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("问题不能为空 / the question must not be empty")
-        if len(value) > MAX_QUESTION:
-            raise ValueError(
-                f"问题过长（{len(value)} 字），最多 {MAX_QUESTION} 字 / "
-                f"the question is too long ({len(value)} characters, at most {MAX_QUESTION})"
-            )
-        return value
+        problem = question_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip()
 
 
 class AskResponse(BaseModel):
@@ -121,6 +115,51 @@ class Health(BaseModel):
     catalog_revision: int = 0
     catalog_products: int = 0
     metrics: dict[str, int] = {}
+
+
+
+class EligibilityRequest(BaseModel):
+    """``POST /v1/eligibility`` body: facts (see knowledge/rules/facts.py), the day to judge for, optional filters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile: dict[str, Any] = Field(default_factory=dict)
+    as_of: dt.date | None = None
+    rule_ids: list[str] | None = None
+    audience: Literal["enterprise", "buyer"] | None = None
+
+
+class ProcurementRequest(BaseModel):
+    """``POST /v1/procurement/check`` body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    facts: dict[str, Any] = Field(default_factory=dict)
+    product_category: str | None = Field(None, max_length=100)
+    as_of: dt.date | None = None
+
+
+class WithdrawRequest(BaseModel):
+    """``POST /v1/admin/catalog/{product_id}/withdraw`` body."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)
+    date: dt.date | None = None
+
+
+class RollbackRequest(BaseModel):
+    """``POST /v1/admin/rollback`` body."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1)
+
+
+class TokenRequest(BaseModel):
+    """``POST /v1/admin/tokens`` body."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    role: str = Field(pattern="^(staff|admin)$")
 
 
 AskResponse.model_rebuild()

@@ -13,7 +13,6 @@ import warnings
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
@@ -24,12 +23,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.answer.verdicts.answers import render_verdicts
-from bot.app import Services
-from bot.channels.telegram.format import answer_html, citation_buttons, escape, split_message
+from bot.answer import Assistant
+from bot.answer.verdicts.checks import Eligibility
+from bot.channels.telegram.format import answer_html, citation_buttons, escape, send
 from knowledge.errors import FactError, KnowledgeError
-from knowledge.rules.engine import Verdict, catalog_facts, evaluate
-from knowledge.rules.facts import FACTS, parse_facts
+from knowledge.rules.facts import FACTS
 
 AUDIENCE, ANSWER = range(2)
 # The questionnaire is one conversation per chat; buttons need not be tracked per message.
@@ -44,45 +42,38 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
 
 
 class CheckQuestionnaire:
-    """The /check conversation over the shared rules and catalog."""
+    """The /check conversation over :meth:`Assistant.check_eligibility` (the verdicts of
+    ``POST /v1/eligibility`` and ``jingpin check`` for the same facts)."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
 
-    def _verdicts(self, state: dict[str, Any]) -> list[Verdict]:
-        import datetime as dt
+    def _eligibility(self, state: dict[str, Any]) -> Eligibility:
+        return self.assistant.check_eligibility(state["facts"], audience=state["audience"])
 
-        facts = parse_facts(state["facts"])
-        if "product_id" in facts:
-            facts.update(catalog_facts(self.services.catalog.get(facts["product_id"])))
-        rules = [r for r in self.services.composer().rules if r.spec.audience == state["audience"]]
-        return evaluate(rules, facts, dt.date.today())
-
-    def _next_fact(self, state: dict[str, Any], verdicts: list[Verdict]) -> str | None:
-        skipped = set(state["skipped"])
-        missing = [f for v in verdicts if v.status == "needs_info" for f in v.missing_facts if f not in skipped]
+    @staticmethod
+    def _next_fact(state: dict[str, Any], eligibility: Eligibility) -> str | None:
+        missing = eligibility.missing_facts(frozenset(state["skipped"]))
         if not missing:
             return None
-        listed = state["facts"].get("in_catalog") in (True, "是", "true")
-        if missing[0] == "certified_on" and listed and "product_id" not in state["facts"] and "product_id" not in skipped:
+        listed = eligibility.facts.get("in_catalog") is True
+        if missing[0] == "certified_on" and listed and "product_id" not in state["facts"] \
+                and "product_id" not in state["skipped"]:
             return "product_id"  # a catalog id settles the certification date and status at once
         return missing[0]
 
-    async def _send(self, update: Update, text: str, markup: Any = None) -> None:
-        message = update.effective_message
-        if message is not None:
-            for i, part in enumerate(parts := split_message(text)):
-                await message.reply_text(part, parse_mode=ParseMode.HTML,
-                                         reply_markup=markup if i == len(parts) - 1 else None)
+    @staticmethod
+    async def _send(update: Update, text: str, markup: Any = None) -> None:
+        await send(update, text, markup)
 
     async def _ask_next(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         state = _state(context)
-        verdicts = await asyncio.to_thread(self._verdicts, state)
-        name = self._next_fact(state, verdicts)
+        eligibility = await asyncio.to_thread(self._eligibility, state)
+        name = self._next_fact(state, eligibility)
         if name is None:
             state["asking"] = None
-            citations = [c for v in verdicts for c in v.citations]
-            await self._send(update, answer_html(render_verdicts(verdicts, english=False)), citation_buttons(citations))
+            citations = [c for v in eligibility.verdicts for c in v.citations]
+            await self._send(update, answer_html(eligibility.text(english=False)), citation_buttons(citations))
             if context.chat_data is not None:
                 context.chat_data.pop(_KEY, None)
             return ConversationHandler.END
@@ -122,9 +113,7 @@ class CheckQuestionnaire:
         if not name:
             return await self._ask_next(update, context)
         try:
-            parse_facts({name: value})
-            if name == "product_id":
-                await asyncio.to_thread(self.services.catalog.get, value)
+            await asyncio.to_thread(self.assistant.case, {name: value})  # parses it; a product id must exist
         except (FactError, KnowledgeError) as exc:
             await self._send(update, escape(f"{str(exc).split(' / ')[0]}。请重新回答，或 /skip 跳过。"))
             return ANSWER
@@ -159,9 +148,9 @@ class CheckQuestionnaire:
         return ConversationHandler.END
 
 
-def check_conversation(services: Services) -> ConversationHandler[Any]:
+def check_conversation(assistant: Assistant) -> ConversationHandler[Any]:
     """The /check ConversationHandler (persistent under the name ``check``)."""
-    flow = CheckQuestionnaire(services)
+    flow = CheckQuestionnaire(assistant)
     return ConversationHandler(
         entry_points=[CommandHandler("check", flow.begin), MessageHandler(filters.Regex(r"^资格自测$"), flow.begin)],
         states={

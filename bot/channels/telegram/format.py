@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 
 from knowledge.kb.models import Citation
 from knowledge.text.normalize import pack
@@ -89,3 +91,14 @@ def citation_buttons(citations: Sequence[Citation], english: bool = False) -> In
     word = "Source" if english else "查看原文"
     return InlineKeyboardMarkup([[InlineKeyboardButton(f"{word} {c.label}", callback_data=clause_callback(c))]
                                  for c in seen.values()])
+
+
+async def send(update: Update, html_text: str, markup: Any = None) -> None:
+    """Reply with ``html_text`` (already Telegram HTML) in as many messages as it needs; the buttons
+    go with the last one. The one way every handler replies."""
+    message = update.effective_message
+    if message is None:
+        return
+    parts = split_message(html_text)
+    for i, part in enumerate(parts):
+        await message.reply_text(part, parse_mode=ParseMode.HTML, reply_markup=markup if i == len(parts) - 1 else None)

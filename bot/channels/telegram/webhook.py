@@ -10,25 +10,16 @@ import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from telegram import Update
 
-from bot.app import Services
-from bot.channels.telegram.application import build_application, register_commands
+from bot.channels.telegram.application import register_commands
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def telegram_application(services: Services) -> Any:
-    """The bot application for the API process, or None when no token is configured."""
-    settings = services.settings
-    if not settings.telegram_token:
-        return None
-    return build_application(services, updater=not settings.telegram_webhook_secret)
+router = APIRouter()
 
 
 @asynccontextmanager
@@ -49,21 +40,19 @@ async def telegram_lifespan(app: FastAPI) -> AsyncIterator[None]:
         await application.shutdown()
 
 
-def add_webhook_route(app: FastAPI, services: Services) -> None:
-    """``POST /telegram/webhook``: 403 without the right secret header, 404 when the bot is off."""
-
-    @app.post("/telegram/webhook", include_in_schema=False)
-    async def telegram_webhook(request: Request) -> JSONResponse:
-        application = getattr(app.state, "telegram", None)
-        secret = services.settings.telegram_webhook_secret
-        if application is None or not secret:
-            return JSONResponse({"detail": "未启用 Telegram webhook / Telegram webhook is not enabled"}, 404)
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
-            return JSONResponse({"detail": "禁止访问 / forbidden"}, 403)
-        try:
-            update = Update.de_json(await request.json(), application.bot)
-        except ValueError:
-            return JSONResponse({"detail": "请求体不是合法的 Telegram 更新 / not a Telegram update"}, 422)
-        await application.process_update(update)
-        return JSONResponse({"ok": True})
+@router.post("/telegram/webhook", include_in_schema=False)
+async def telegram_webhook(request: Request) -> JSONResponse:
+    """An update from Telegram: 403 without the right secret header, 404 when the bot is off."""
+    application = getattr(request.app.state, "telegram", None)
+    secret = request.app.state.services.settings.telegram_webhook_secret
+    if application is None or not secret:
+        return JSONResponse({"detail": "未启用 Telegram webhook / Telegram webhook is not enabled"}, 404)
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return JSONResponse({"detail": "禁止访问 / forbidden"}, 403)
+    try:
+        update = Update.de_json(await request.json(), application.bot)
+    except ValueError:
+        return JSONResponse({"detail": "请求体不是合法的 Telegram 更新 / not a Telegram update"}, 422)
+    await application.process_update(update)
+    return JSONResponse({"ok": True})

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
-from bot.app import Services
+from bot.channels.http.deps import AssistantDep
 from bot.channels.http.schemas import CatalogPagePublic, ProductPublic
+from knowledge.catalog.models import Product
 from knowledge.catalog.search import CatalogFilters
 
-
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(_services)]
 router = APIRouter(prefix="/v1/catalog", tags=["catalog 《目录》"])
 
 
-def _public(product: Any, match: str | None = None, score: float | None = None) -> ProductPublic:
+def _public(product: Product, match: str | None = None, score: float | None = None) -> ProductPublic:
     return ProductPublic(**product.to_dict(), match=match, score=score)
 
 
 @router.get("/search", response_model=CatalogPagePublic)
 def search(
-    svc: ServicesDep,
+    assistant: AssistantDep,
     q: Annotated[str, Query(max_length=200, description="产品、企业（全称或简称）或需求")] = "",
     region: Annotated[str | None, Query(max_length=50)] = None,
     sector: Annotated[str | None, Query(max_length=50)] = None,
@@ -37,19 +31,19 @@ def search(
 ) -> CatalogPagePublic:
     """Search the catalog: exact and fuzzy names first, then meaning; filters run in SQL."""
     filters = CatalogFilters(region=region or None, sector=sector or None, year=year, status=status)
-    page = svc.catalog.search(q, filters, limit=limit, offset=offset)
+    page = assistant.search_catalog(q, filters, limit=limit, offset=offset)
     return CatalogPagePublic(total=page.total, limit=limit, offset=offset,
                              items=[_public(h.product, h.match, round(h.score, 4)) for h in page.hits])
 
 
 @router.get("/{product_id}", response_model=ProductPublic)
-def product(product_id: str, svc: ServicesDep) -> ProductPublic:
+def product(product_id: str, assistant: AssistantDep) -> ProductPublic:
     """One product, withdrawn ones included (404 when unknown)."""
-    return _public(svc.catalog.get(product_id))
+    return _public(assistant.product(product_id))
 
 
 @router.get("/{product_id}/alternatives", response_model=list[ProductPublic])
-def alternatives(product_id: str, svc: ServicesDep,
+def alternatives(product_id: str, assistant: AssistantDep,
                  limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[ProductPublic]:
     """Active products of other enterprises in the same sector, most similar first (404 when unknown)."""
-    return [_public(h.product, h.match, round(h.score, 4)) for h in svc.catalog.alternatives(product_id, limit=limit)]
+    return [_public(h.product, h.match, round(h.score, 4)) for h in assistant.alternatives(product_id, limit=limit)]
