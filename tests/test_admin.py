@@ -21,9 +21,9 @@ from conftest import serve_app
 
 from bot.app import Services, build_services
 from bot.channels.http.app import create_app
+from bot.settings import BotSettings
 from knowledge.db.admin import create_token
 from knowledge.kb import store
-from knowledge.settings import Settings
 
 POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"
 NOTICE = Path(__file__).parent / "data" / "article_style.txt"
@@ -32,8 +32,8 @@ EXHIBITION = "参加省级政府组织的展会，展位费有资助吗？"
 
 @pytest.fixture(scope="module")
 def admin_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Services, dict[str, str]]]:
-    services = build_services(Settings(data_dir=tmp_path_factory.mktemp("admin") / "data", embedder="hash"))
-    tokens = {role: create_token(services.engine, f"测试{role}", role)[1] for role in ("staff", "admin")}
+    services = build_services(BotSettings(data_dir=tmp_path_factory.mktemp("admin") / "data", embedder="hash"))
+    tokens = {role: create_token(services.staff.engine, f"测试{role}", role)[1] for role in ("staff", "admin")}
     with serve_app(create_app(services)) as url:
         yield url, services, tokens
 
@@ -183,15 +183,15 @@ import sys
 from pathlib import Path
 from ingest.policy.builder import build_version
 from ingest.policy.parser import parse_text
-from knowledge.settings import Settings
+from bot.settings import BotSettings
 text = "关于测试的通知\\n\\n" + "".join(f"{i}、第{i}条规定。" + "内容" * 400 + "\\n" for i in range(1, 3000))
-build_version(Settings(data_dir=Path(sys.argv[1]), embedder="hash"), [parse_text(text, doc_id="big-notice")])
+build_version(BotSettings(data_dir=Path(sys.argv[1]), embedder="hash"), [parse_text(text, doc_id="big-notice")])
 """
 
 
 def test_a_build_killed_half_way_leaves_the_previous_version_answering(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    services = build_services(Settings(data_dir=data_dir, embedder="hash"))
+    services = build_services(BotSettings(data_dir=data_dir, embedder="hash"))
     before = store.current_version(data_dir / "kb")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     build = subprocess.Popen([sys.executable, "-c", BIG_BUILD, str(data_dir)], env=env)
@@ -200,12 +200,12 @@ def test_a_build_killed_half_way_leaves_the_previous_version_answering(tmp_path:
     os.kill(build.pid, signal.SIGKILL)
     build.wait(timeout=30)
     assert store.current_version(data_dir / "kb") == before
-    answer = services.composer().ask(EXHIBITION)
+    answer = services.assistant.ask(EXHIBITION)
     assert answer.grounded and answer.kb_version == before
-    restarted = build_services(Settings(data_dir=data_dir, embedder="hash"))  # cleans leftovers at start
+    restarted = build_services(BotSettings(data_dir=data_dir, embedder="hash"))  # cleans leftovers at start
     assert [p.name for p in (data_dir / "kb").glob("v*")] == [f"v{before:04d}"]
-    assert restarted.composer().ask(EXHIBITION).grounded
-    assert [c.name for c in restarted.client.list_collections() if c.name.startswith("policy-v")] == \
+    assert restarted.assistant.ask(EXHIBITION).grounded
+    assert [c.name for c in restarted.staff.client.list_collections() if c.name.startswith("policy-v")] == \
         [store.collection_name(before)]
 
 

@@ -11,14 +11,14 @@ from bot.app import Services
 
 
 def test_deemed_track_record_question_is_answered_with_the_clause(services: Services) -> None:
-    answer = services.composer().ask("我们的产品进了《目录》，没有以往业绩能参加工程投标吗？")
+    answer = services.assistant.ask("我们的产品进了《目录》，没有以往业绩能参加工程投标吗？")
     assert answer.grounded and answer.intent == "procurement"
     first = answer.citations[0]
     assert first.clause_id == "三(二)2" and first.label == "三（二）2"
     assert "二年内视同已具备相应工程或销售业绩" in first.quote
     assert first.doc_number == "浙经信技术〔2013〕573号"
     # Asked about the asker's own case without the facts the rule needs: a needs_info verdict.
-    assert answer.answer.startswith("结论：需要补充信息") and answer.verdicts[0]["status"] == "needs_info"
+    assert answer.answer.startswith("结论：需要补充信息") and answer.verdicts[0].status == "needs_info"
     assert "依据：" in answer.answer and "〔三（二）2〕" in answer.answer
 
 
@@ -34,14 +34,14 @@ def test_deemed_track_record_question_is_answered_with_the_clause(services: Serv
     ],
 )
 def test_questions_find_their_clause(services: Services, question: str, clause: str) -> None:
-    answer = services.composer().ask(question)
+    answer = services.assistant.ask(question)
     assert answer.grounded
     assert answer.citations[0].clause_id == clause
 
 
 def test_every_quote_is_verbatim_and_short(services: Services) -> None:
-    kb = services.kb()
-    answer = services.composer().ask("政府采购项目对《目录》产品有什么优先？")
+    kb = services.assistant.kb()
+    answer = services.assistant.ask("政府采购项目对《目录》产品有什么优先？")
     assert answer.citations
     for c in answer.citations:
         assert c.quote in kb.clause(c.doc_id, c.clause_id).text
@@ -50,8 +50,8 @@ def test_every_quote_is_verbatim_and_short(services: Services) -> None:
 
 
 def test_tampered_quote_is_dropped(services: Services) -> None:
-    kb = services.kb()
-    answer = services.composer().ask("展位费资助比例是多少？")
+    kb = services.assistant.kb()
+    answer = services.assistant.ask("展位费资助比例是多少？")
     good = answer.citations[0]
     tampered = dataclasses.replace(good, quote=good.quote.replace("一定比例", "50%"))
     foreign = dataclasses.replace(good, clause_id="三(二)9")
@@ -65,7 +65,7 @@ def test_tampered_quote_is_dropped(services: Services) -> None:
 
 
 def test_no_number_is_invented_when_the_clause_has_none(services: Services) -> None:
-    answer = services.composer().ask("展位费资助比例是多少？")
+    answer = services.assistant.ask("展位费资助比例是多少？")
     assert answer.grounded and answer.citations[0].clause_id == "三(二)4"
     assert answer.answer.startswith("文件未作具体规定")
     assert "%" not in answer.answer
@@ -84,20 +84,20 @@ def test_no_number_is_invented_when_the_clause_has_none(services: Services) -> N
     ],
 )
 def test_out_of_scope_is_refused_without_citations(services: Services, question: str) -> None:
-    answer = services.composer().ask(question)
+    answer = services.assistant.ask(question)
     assert not answer.grounded and answer.intent == "out_of_scope"
-    assert answer.citations == []
+    assert answer.citations == ()
     assert not any(ch.isdigit() for ch in answer.answer.replace("2013", "").replace("573", ""))
 
 
 def test_english_question_gets_english_framing_and_chinese_quotes(services: Services) -> None:
-    answer = services.composer().ask("Can government buyers exclude catalogue products from tenders?")
+    answer = services.assistant.ask("Can government buyers exclude catalogue products from tenders?")
     assert answer.grounded and answer.citations[0].clause_id == "三(二)2"
     assert answer.answer.startswith("No.")
     assert "Basis" in answer.answer and "不得将其排斥" in answer.answer
 
 
 def test_bare_heading_lists_its_parts(services: Services) -> None:
-    answer = services.composer().ask("保障措施包括哪几个方面？")
+    answer = services.assistant.ask("保障措施包括哪几个方面？")
     assert answer.citations[0].clause_id == "三"
     assert "加强组织领导〔三（一）〕" in answer.answer and "营造良好氛围〔三（三）〕" in answer.answer

@@ -20,7 +20,7 @@ def _without_timings(body: dict[str, Any]) -> dict[str, Any]:
 
 def test_health_reports_the_kb_version(base_url: str, services: Services) -> None:
     body = httpx.get(f"{base_url}/healthz").json()
-    assert body["status"] == "ok" and body["kb_version"] == services.kb().version
+    assert body["status"] == "ok" and body["kb_version"] == services.assistant.kb().version
     assert body["catalog_products"] == 300 and body["catalog_revision"] >= 1  # the bundled sample
 
 

@@ -15,16 +15,17 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.app import Services, build_services
+from bot.settings import BotSettings
 from ingest.catalog.credit_code import complete_code, credit_code_problem
 from ingest.catalog.importer import bundled_sample_catalog, import_catalog, withdraw_product
 from ingest.catalog.sample import generate
 from ingest.errors import CatalogChangeError, CatalogImportError
-from knowledge.catalog.db import count_products, current_revision, make_engine
+from knowledge.catalog.db import count_products, current_revision
 from knowledge.catalog.search import CatalogFilters, CatalogSearch
 from knowledge.catalog.vectors import ProductVectors
+from knowledge.db.engine import make_engine
 from knowledge.index.dense import make_client
 from knowledge.index.embedders import load_embedder
-from knowledge.settings import Settings
 from knowledge.text.lexicon import shared_lexicon
 from knowledge.text.names import without_model_code
 
@@ -54,8 +55,8 @@ def _write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", heade
 @pytest.fixture()
 def services(tmp_path: Path) -> Services:
     """A fresh KB (hash embedder) with the bundled sample plus the five rows above."""
-    svc = build_services(Settings(data_dir=tmp_path / "data", embedder="hash"))
-    import_catalog(svc.engine, svc.catalog.vectors, _write_csv(tmp_path / "rows.csv", ROWS))
+    svc = build_services(BotSettings(data_dir=tmp_path / "data", embedder="hash"))
+    import_catalog(svc.staff.engine, svc.assistant.catalog.vectors, _write_csv(tmp_path / "rows.csv", ROWS))
     return svc
 
 
@@ -70,7 +71,7 @@ class Catalog:
 @pytest.fixture()
 def empty(tmp_path: Path) -> Catalog:
     """A catalog that stays empty (no sample import)."""
-    settings = Settings(data_dir=tmp_path / "data", embedder="hash")
+    settings = BotSettings(data_dir=tmp_path / "data", embedder="hash")
     embedder = load_embedder("hash")
     engine = make_engine(settings)
     return Catalog(engine, CatalogSearch(engine, shared_lexicon(), embedder,
@@ -140,62 +141,62 @@ def test_reimport_of_the_same_file_changes_nothing(empty: Catalog, tmp_path: Pat
 
 def test_short_and_mistyped_enterprise_names_find_the_product(services: Services) -> None:
     for text in ("天喜厨电的集成灶在目录里吗？", "浙江天禧厨电的集成灶进目录了吗"):
-        hits = services.catalog.mentions(text)
+        hits = services.assistant.catalog.mentions(text)
         assert [h.product.product_id for h in hits] == ["TX-1"], text
     for query in ("天喜厨电", "天禧厨电", "浙江天喜厨电股份有限公司"):
-        page = services.catalog.search(query)
+        page = services.assistant.catalog.search(query)
         assert {h.product.product_id for h in page.hits[:2]} == {"TX-1", "TX-2"}, query
-    answer = services.composer().ask("天喜厨电的集成灶在目录里吗？")
-    assert answer.intent == "catalog" and answer.products[0]["product_id"] == "TX-1"
+    answer = services.assistant.ask("天喜厨电的集成灶在目录里吗？")
+    assert answer.intent == "catalog" and answer.products[0].product_id == "TX-1"
     assert answer.citations[0].kind == "catalog" and answer.citations[0].quote in answer.citations[0].text
 
 
 def test_alternatives_are_active_and_from_other_enterprises(services: Services) -> None:
-    alternatives = services.catalog.alternatives("HY-1")
+    alternatives = services.assistant.catalog.alternatives("HY-1")
     ids = [h.product.product_id for h in alternatives]
     assert ids[0] == "DF-1"
     assert all(h.product.status == "active" and h.product.enterprise != "宁波海跃电气有限公司" for h in alternatives)
-    same_enterprise = [h.product.product_id for h in services.catalog.alternatives("TX-2")]
+    same_enterprise = [h.product.product_id for h in services.assistant.catalog.alternatives("TX-2")]
     assert "TX-1" not in same_enterprise
 
 
 def test_withdrawal_takes_effect_at_once_everywhere(services: Services, tmp_path: Path) -> None:
-    composer = services.composer()
+    composer = services.assistant
     before = composer.ask("有没有可以替代进口高压变频器的目录产品？")
-    assert "DF-1" in [p["product_id"] for p in before.products]
+    assert "DF-1" in [p.product_id for p in before.products]
 
-    withdraw_product(services.engine, "DF-1", reason="动态考评不合格", on="2026-10-01")
-    assert "DF-1" not in [h.product.product_id for h in services.catalog.alternatives("HY-1")]
-    active = services.catalog.search("高压变频器", CatalogFilters(status="active")).hits
+    withdraw_product(services.staff.engine, "DF-1", reason="动态考评不合格", on="2026-10-01")
+    assert "DF-1" not in [h.product.product_id for h in services.assistant.catalog.alternatives("HY-1")]
+    active = services.assistant.catalog.search("高压变频器", CatalogFilters(status="active")).hits
     assert "DF-1" not in [h.product.product_id for h in active]
     after = composer.ask("有没有可以替代进口高压变频器的目录产品？")
-    assert "DF-1" not in [p["product_id"] for p in after.products] and "已退出" in after.answer
+    assert "DF-1" not in [p.product_id for p in after.products] and "已退出" in after.answer
 
     lookup = composer.ask("温州东风电气的大功率高压变频器在目录里吗？")
-    assert lookup.products[0]["product_id"] == "DF-1"
+    assert lookup.products[0].product_id == "DF-1"
     assert "已退出" in lookup.answer and "2026-10-01" in lookup.answer and "动态考评不合格" in lookup.answer
 
     # A later import of a file without a status column does not bring the product back.
-    import_catalog(services.engine, services.catalog.vectors, _write_csv(tmp_path / "again.csv", ROWS))
-    assert services.catalog.get("DF-1").status == "withdrawn"
+    import_catalog(services.staff.engine, services.assistant.catalog.vectors, _write_csv(tmp_path / "again.csv", ROWS))
+    assert services.assistant.catalog.get("DF-1").status == "withdrawn"
     with pytest.raises(CatalogChangeError):
-        withdraw_product(services.engine, "DF-1", reason="重复操作")
+        withdraw_product(services.staff.engine, "DF-1", reason="重复操作")
     with pytest.raises(CatalogChangeError):
-        withdraw_product(services.engine, "NO-SUCH", reason="不存在")
+        withdraw_product(services.staff.engine, "NO-SUCH", reason="不存在")
 
 
 def test_nothing_fits_is_said_plainly(services: Services) -> None:
-    answer = services.composer().ask("有没有可以替代进口光刻机的目录产品？")
-    assert answer.intent == "catalog" and answer.grounded and answer.products == []
+    answer = services.assistant.ask("有没有可以替代进口光刻机的目录产品？")
+    assert answer.intent == "catalog" and answer.grounded and answer.products == ()
     assert "暂未找到" in answer.answer
     assert {c.label for c in answer.citations} >= {"三（二）2"}
 
 
 def test_replace_removes_the_sample(services: Services, tmp_path: Path) -> None:
-    assert count_products(services.engine) == 305
-    report = import_catalog(services.engine, services.catalog.vectors, _write_csv(tmp_path / "official.csv", ROWS),
+    assert count_products(services.staff.engine) == 305
+    report = import_catalog(services.staff.engine, services.assistant.catalog.vectors, _write_csv(tmp_path / "official.csv", ROWS),
                             replace=True)
-    assert len(report.removed) == 300 and count_products(services.engine) == 5
+    assert len(report.removed) == 300 and count_products(services.staff.engine) == 5
 
 
 def test_sample_catalog_is_generated_from_a_fixed_seed_and_marked() -> None:
@@ -221,18 +222,18 @@ def test_model_codes_are_dropped_but_names_that_start_with_latin_letters_are_kep
 
 
 def test_products_named_in_a_question_are_found_by_head_noun_and_with_a_typo(services: Services) -> None:
-    by_head = {h.product.product_id for h in services.catalog.mentions("有没有高压变频器进了目录")}
+    by_head = {h.product.product_id for h in services.assistant.catalog.mentions("有没有高压变频器进了目录")}
     assert {"HY-1", "DF-1"} <= by_head
-    with_typo = services.catalog.mentions("高性能碳纤微复合材料是目录产品吗")
+    with_typo = services.assistant.catalog.mentions("高性能碳纤微复合材料是目录产品吗")
     assert with_typo and all(h.product.product_name.endswith("高性能碳纤维复合材料") for h in with_typo)
-    assert services.catalog.mentions("今天天气怎么样") == []
+    assert services.assistant.catalog.mentions("今天天气怎么样") == []
 
 
 def test_alternatives_skip_the_same_enterprise_written_differently(services: Services, tmp_path: Path) -> None:
     row = ["TX-3", "高压变频器", "浙江天喜厨电股份有限公司（示例）", "", "杭州市", "装备制造", "2024", "", "变频调速"]
-    import_catalog(services.engine, services.catalog.vectors, _write_csv(tmp_path / "more.csv", [*ROWS, row]))
-    mine = services.catalog.get("TX-3")
-    ids = [h.product.product_id for h in services.catalog.alternatives(mine.product_id)]
+    import_catalog(services.staff.engine, services.assistant.catalog.vectors, _write_csv(tmp_path / "more.csv", [*ROWS, row]))
+    mine = services.assistant.catalog.get("TX-3")
+    ids = [h.product.product_id for h in services.assistant.catalog.alternatives(mine.product_id)]
     assert "HY-1" in ids and "TX-3" not in ids
-    others = [h.product.product_id for h in services.catalog.alternatives("HY-1")]
+    others = [h.product.product_id for h in services.assistant.catalog.alternatives("HY-1")]
     assert "TX-3" in others

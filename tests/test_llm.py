@@ -15,7 +15,7 @@ from openai_server import FakeChatServer
 
 from bot.app import Services, build_services
 from bot.channels.http.app import create_app
-from knowledge.settings import Settings
+from bot.settings import BotSettings
 
 EXHIBITION = "参加省级政府组织的展会，展位费有资助吗？"
 DEEMED = "我们的产品2025年3月1日认定，核心技术国际先进，有发明专利，现在投标能视同有业绩吗？"
@@ -25,7 +25,7 @@ DEEMED = "我们的产品2025年3月1日认定，核心技术国际先进，有�
 def llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeChatServer, Services, str]]:
     fake = FakeChatServer()
     with serve_app(fake.app) as model_url:
-        settings = Settings(data_dir=tmp_path_factory.mktemp("llm") / "data", embedder="hash", llm_provider="openai",
+        settings = BotSettings(data_dir=tmp_path_factory.mktemp("llm") / "data", embedder="hash", llm_provider="openai",
                             llm_model="test-model", llm_base_url=f"{model_url}/v1", llm_timeout_s=2.0)
         services = build_services(settings)
         with serve_app(create_app(services)) as api:
@@ -33,7 +33,7 @@ def llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FakeChatServ
 
 
 def _ask(services: Services, question: str) -> object:
-    return services.answerer().ask(question, as_of=dt.date(2026, 11, 24))
+    return services.assistant.ask(question, as_of=dt.date(2026, 11, 24))
 
 
 def test_a_faithful_answer_is_generated_with_verbatim_citations(llm: tuple[FakeChatServer, Services, str]) -> None:
@@ -60,11 +60,11 @@ def test_an_invented_percentage_is_removed(llm: tuple[FakeChatServer, Services, 
 def test_bad_output_falls_back_to_the_extractive_answer(llm: tuple[FakeChatServer, Services, str], mode: str) -> None:
     fake, services, _ = llm
     fake.mode = mode
-    before = services.metrics.snapshot().get("llm_fallbacks", 0)
+    before = services.assistant.metrics().get("llm_fallbacks", 0)
     answer = _ask(services, EXHIBITION)
     assert answer.composer == "extractive" and answer.grounded  # type: ignore[attr-defined]
     assert "〔三（二）4〕" in answer.answer and "百分之八十" not in answer.answer  # type: ignore[attr-defined]
-    assert services.metrics.snapshot()["llm_fallbacks"] == before + 1
+    assert services.assistant.metrics()["llm_fallbacks"] == before + 1
 
 
 def test_a_sentence_contradicting_the_verdict_is_dropped(llm: tuple[FakeChatServer, Services, str]) -> None:
@@ -72,7 +72,7 @@ def test_a_sentence_contradicting_the_verdict_is_dropped(llm: tuple[FakeChatServ
     fake.mode = "contradiction"
     answer = _ask(services, DEEMED)
     assert answer.composer == "extractive"  # type: ignore[attr-defined]
-    assert answer.verdicts[0]["status"] == "met" and answer.answer.startswith("结论：可以")  # type: ignore[attr-defined]
+    assert answer.verdicts[0].status == "met" and answer.answer.startswith("结论：可以")
 
 
 def test_a_stalled_model_times_out_into_the_fallback(llm: tuple[FakeChatServer, Services, str]) -> None:
@@ -86,22 +86,20 @@ def test_a_stalled_model_times_out_into_the_fallback(llm: tuple[FakeChatServer, 
 
 
 def test_unconfigured_llm_keeps_answers_extractive(tmp_path: Path) -> None:
-    services = build_services(Settings(data_dir=tmp_path / "data", embedder="hash"))
-    assert services.chat is None
-    assert services.answerer().ask(EXHIBITION).composer == "extractive"
+    services = build_services(BotSettings(data_dir=tmp_path / "data", embedder="hash"))
+    assert services.assistant.versions.chat is None
+    assert services.assistant.ask(EXHIBITION).composer == "extractive"
 
 
 def test_eval_reports_the_composer_and_an_unavailable_llm_changes_no_figure(
         llm: tuple[FakeChatServer, Services, str]) -> None:
-    import dataclasses
-
     from bot.evaluation.runner import load_questions, run_evaluation
 
     fake, services, _ = llm
     questions = load_questions()[:30]
     fake.mode = "rate_limit"  # configured but unavailable
     with_llm = run_evaluation(services, questions, baselines=False)["jingpin"]
-    without = run_evaluation(dataclasses.replace(services, chat=None), questions, baselines=False)["jingpin"]
+    without = run_evaluation(build_services(services.settings.model_copy(update={"llm_provider": None})), questions, baselines=False)["jingpin"]
     assert with_llm["composer"] == "llm" and without["composer"] == "extractive"
     assert with_llm["llm_fallbacks"] > 0 and with_llm["generated_answers"] == 0
     figures = ("hit@1", "hit@3", "out_of_scope_accuracy", "false_refusals", "median_quote_chars")
@@ -113,13 +111,18 @@ def test_eval_reports_the_composer_and_an_unavailable_llm_changes_no_figure(
 
 def test_verification_is_not_fooled_by_brackets_substrings_or_open_verdicts(services: Services) -> None:
     from bot.answer.llm.verify import Sentence, check_sentences
+    from knowledge.kb.models import Citation
+    from knowledge.rules.engine import Verdict
 
-    clause = services.kb().clause("zjjx-2013-573", "一(二)")  # mentions 2013, 15% and 2015
+    clause = services.assistant.kb().clause("zjjx-2013-573", "一(二)")  # mentions 2013, 15% and 2015
     given = {"一(二)": clause}
     tricks = [Sentence("奖励〔500万元〕，有效期〔10年〕。", ("一(二)",)), Sentence("只需1项即可。", ("一(二)",)),
               Sentence("年均增长5%。", ("一(二)",))]
     assert check_sentences(tricks, given, []).kept == []
     fine = Sentence("规模以上工业新产品产值年均增长15%。", ("一(二)",))
     assert check_sentences([fine], given, []).kept == [fine]
-    open_verdict = [{"status": "needs_info", "citations": [{"clause_id": "一(二)"}]}]
+    cite = Citation(doc_id="zjjx-2013-573", doc_title="", doc_number="", clause_id="一(二)", label="一（二）",
+                    quote="", text=clause.text)
+    open_verdict = [Verdict(rule_id="r", title="", audience="enterprise", status="needs_info", conditions=[],
+                            missing_facts=[], citations=[cite], explanation="", outcome="", as_of="2026-11-24")]
     assert check_sentences([Sentence("您符合条件，可以享受。", ("一(二)",))], given, open_verdict).kept == []

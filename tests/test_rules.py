@@ -30,7 +30,7 @@ STATE_PROJECT = {"buyer_type": "国有投资为主的项目建设单位"}
 
 @pytest.fixture(scope="module")
 def rules(services: Services) -> list[Rule]:
-    return services.composer().rules
+    return services.assistant.rules()
 
 
 def _verdict(rules: list[Rule], rule_id: str, facts: dict[str, Any], as_of: dt.date = TODAY) -> Verdict:
@@ -174,7 +174,7 @@ def _rules_file(tmp_path: Path, old: str, new: str) -> Path:
 def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp_path: Path, old: str, new: str,
                                                         message: str) -> None:
     with pytest.raises(RulesError) as caught:
-        load_rules(services.kb(), [_rules_file(tmp_path, old, new)])
+        load_rules(services.assistant.kb(), [_rules_file(tmp_path, old, new)])
     assert message in str(caught.value)
 
 
@@ -244,7 +244,7 @@ def test_eligibility_endpoint(base_url: str, services: Services) -> None:
 
 
 def test_eligibility_fills_facts_from_the_catalog(base_url: str, services: Services) -> None:
-    products = services.catalog.index().products
+    products = services.assistant.catalog.index().products
     active = next(p for p in products if p.status == "active" and p.certified_on)
     body = httpx.post(f"{base_url}/v1/eligibility", json={
         "profile": {"product_id": active.product_id}, "rule_ids": ["credit_support", "deemed_track_record"],

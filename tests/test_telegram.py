@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -20,8 +21,7 @@ import pytest
 from bot_api_server import FakeBotAPI, parse_html
 from conftest import serve_app
 
-from bot.app import Services
-from bot.channels.http.app import create_app
+from bot.app import Services, http_app
 from bot.channels.telegram.application import build_application, register_commands
 from bot.channels.telegram.format import answer_html, split_message
 
@@ -139,7 +139,7 @@ def test_long_answers_are_split_at_sentence_ends_into_valid_html() -> None:
 
 def test_webhook_needs_the_secret_and_answers_with_it(services: Services, bot_api: tuple[FakeBotAPI, str]) -> None:
     fake, base_url = bot_api
-    app = create_app(_with_telegram(services, base_url, telegram_webhook_secret="s3cret"))
+    app = http_app(_with_telegram(services, base_url, telegram_webhook_secret="s3cret"))
     with serve_app(app) as api:
         url = f"{api}/telegram/webhook"
         update = fake.update_json(106, "文号是什么？")
@@ -194,34 +194,34 @@ NEW_ROWS = ("产品名称,企业名称,所在地区,领域,年度,认定日期,�
 
 def test_staff_upload_is_published_only_after_confirm_and_others_are_refused(tmp_path: Path) -> None:
     from bot.app import build_services
-    from knowledge.settings import Settings
+    from bot.settings import BotSettings
 
-    services = build_services(Settings(data_dir=tmp_path / "data", embedder="hash",
+    services = build_services(BotSettings(data_dir=tmp_path / "data", embedder="hash",
                                        telegram_staff_ids=f"{STAFF}, 999"))
     fake = FakeBotAPI()
     with serve_app(fake.app) as url, running_bot(services, f"{url}/bot", tmp_path / "state.pickle"):
         fake.push_document(VISITOR, "目录2026.csv", NEW_ROWS.encode())
         assert "只有工作人员" in fake.wait_messages(VISITOR, 1)[0]["text"]
-        before = len(services.catalog.index())
+        before = len(services.assistant.catalog.index())
 
         fake.push_document(STAFF, "目录2026.csv", NEW_ROWS.encode())
         report = fake.wait_messages(STAFF, 1)[0]
         assert "试运行" in report["text"] and "新增 1" in report["text"]
-        assert len(services.catalog.index()) == before  # nothing published yet
+        assert len(services.assistant.catalog.index()) == before  # nothing published yet
         confirm = report["reply_markup"]["inline_keyboard"][0][0]
         assert confirm["text"] == "确认发布"
         fake.push_callback(STAFF, confirm["callback_data"], report)
         assert "已导入" in fake.wait_messages(STAFF, 2)[1]["text"]
-        assert len(services.catalog.index()) == before + 1
+        assert len(services.assistant.catalog.index()) == before + 1
 
         policy = (Path(__file__).parent / "data" / "article_style.txt").read_bytes()
         fake.push_document(STAFF, "notice.txt", policy)
         dry = fake.wait_messages(STAFF, 3)[2]
         assert "试运行：新增" in dry["text"]
-        version = services.kb().version
+        version = services.assistant.kb().version
         fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
         assert "已发布知识库版本" in fake.wait_messages(STAFF, 4)[3]["text"]
-        assert services.kb().version == version + 1
+        assert services.assistant.kb().version == version + 1
 
         fake.push_text(STAFF, "/kb")
         assert f"知识库版本 {version + 1}" in fake.wait_messages(STAFF, 5)[4]["text"]
@@ -231,9 +231,10 @@ def test_staff_upload_is_published_only_after_confirm_and_others_are_refused(tmp
         long_doc = f"关于测试的通知\n\n一、总则\n{sentence * 160}\n".encode()
         fake.push_document(STAFF, "longdoc.txt", long_doc)
         dry = fake.wait_messages(STAFF, 6)[5]
+        doc_id = re.search(r"\[([^\]]+)\]", dry["text"]).group(1)  # type: ignore[union-attr]  # same id as an HTTP upload
         fake.push_callback(STAFF, dry["reply_markup"]["inline_keyboard"][0][0]["callback_data"], dry)
         fake.wait_messages(STAFF, 7)
-        fake.push_text(STAFF, "/clause longdoc 一")
+        fake.push_text(STAFF, f"/clause {doc_id} 一")
         time.sleep(1.0)
         parts = fake.messages(STAFF)[7:]
         assert len(parts) >= 2 and all(len(p["text"]) <= 4096 for p in parts)
@@ -259,7 +260,7 @@ def test_set_webhook_registers_the_url_with_the_secret(services: Services, bot_a
 
 def test_serve_runs_the_bot_beside_the_api_when_a_token_is_set(services: Services) -> None:
     fake = FakeBotAPI()
-    with serve_app(fake.app) as bot_url, serve_app(create_app(_with_telegram(services, f"{bot_url}/bot"))) as api:
+    with serve_app(fake.app) as bot_url, serve_app(http_app(_with_telegram(services, f"{bot_url}/bot"))) as api:
         assert httpx.get(f"{api}/healthz").json()["status"] == "ok"
         fake.push_text(401, "/help")
         assert "/check" in fake.wait_messages(401, 1)[0]["text"]

@@ -98,7 +98,7 @@ def test_staff_upload_needs_a_good_token_and_shows_the_diff(page: Page, services
     page.get_by_role("button", name="试运行（预览差异）").click()
     expect(page.locator("#admin-result .error")).to_contain_text("令牌无效", timeout=15_000)
 
-    page.get_by_label("令牌").fill(create_token(services.engine, "网页测试", "staff")[1])
+    page.get_by_label("令牌").fill(create_token(services.staff.engine, "网页测试", "staff")[1])
     page.get_by_role("button", name="使用此令牌").click()
     page.get_by_role("button", name="试运行（预览差异）").click()
     expect(page.locator("#admin-result table")).to_contain_text("三(二)4", timeout=30_000)
