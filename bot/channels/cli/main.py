@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from bot.answer.question import question_problem
 from bot.channels.cli.admin import actor, add_admin_commands
 from bot.channels.cli.catalog import add_catalog_commands
 from bot.channels.cli.check import add_check_command
-from bot.channels.http.schemas import AskRequest
 from bot.settings import BotSettings
 from ingest.errors import IngestError
 from knowledge.errors import KnowledgeError
@@ -40,13 +39,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question; ``--json`` prints exactly the API's response body."""
     from bot.app import build_services
 
+    problem = question_problem(args.question)
     try:
-        request = AskRequest(question=args.question, as_of=args.as_of)
-    except ValidationError as exc:
-        message = str(exc.errors()[0].get("msg", "")).removeprefix("Value error, ")
-        print(f"jingpin: {message}", file=sys.stderr)
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        problem = problem or f"--as-of 日期格式应为 YYYY-MM-DD，收到：{args.as_of} / expected YYYY-MM-DD"
+    if problem:
+        print(f"jingpin: {problem}", file=sys.stderr)
         return 2
-    answer = build_services(_settings(args)).assistant.ask(request.question, as_of=request.as_of)
+    answer = build_services(_settings(args)).assistant.ask(args.question, as_of=as_of)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
