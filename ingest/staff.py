@@ -34,7 +34,7 @@ from knowledge.kb import store
 from knowledge.settings import Settings
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentChange:
     """What uploading a document does (or did) to the published version."""
 
@@ -134,8 +134,7 @@ class StaffOperations:
         before = store.current_version(self.settings.kb_dir)
         report = build_version(self.settings, results, replace_all=replace_all, embedder=self.embedder,
                                client=self.client, statuses={supersedes: "superseded"} if supersedes else None)
-        for change in changes:
-            change.dry_run, change.version_after = False, report.version
+        changes = [dataclasses.replace(c, dry_run=False, version_after=report.version) for c in changes]
         summary: dict[str, Any] = {**(changes[0].summary() if len(changes) == 1
                                       else {"changes": [c.summary() for c in changes]}),
                                    "documents": report.documents, "clauses": report.clauses}

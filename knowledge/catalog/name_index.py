@@ -36,6 +36,7 @@ class _Joined:
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> _Joined:
+        """The texts joined, with where each starts."""
         starts = np.zeros(len(texts), np.int64)
         offset = 0
         for i, text in enumerate(texts):
@@ -67,6 +68,7 @@ class _Forms:
 
     @classmethod
     def of(cls, per_row: Sequence[Sequence[str]]) -> _Forms:
+        """The distinct forms of all rows, indexed."""
         rows: dict[str, list[int]] = defaultdict(list)
         for i, forms in enumerate(per_row):
             for form in dict.fromkeys(forms):

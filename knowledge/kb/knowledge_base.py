@@ -84,16 +84,6 @@ class KnowledgeBase:
         """Positions (in :attr:`passages`) of the passages cut from ``clause``."""
         return self._passages_of.get(clause.key, [])
 
-    def breadcrumb(self, clause: Clause) -> list[Clause]:
-        """The clause's ancestors, outermost first."""
-        chain: list[Clause] = []
-        parent = clause.parent_id
-        while parent and (clause.doc_id, parent) in self._by_key:
-            ancestor = self._by_key[(clause.doc_id, parent)]
-            chain.insert(0, ancestor)
-            parent = ancestor.parent_id
-        return chain
-
     def heading_words(self, clause: Clause) -> frozenset[str]:
         """Canonical words of the clause's own heading (or, for special parts, what they are called)."""
         return self._heading_words.get(clause.key, frozenset())

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.kb.knowledge_base import KnowledgeBase
-from knowledge.kb.models import Clause, ScoredClause
+from knowledge.kb.models import ScoredClause
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,3 @@ class HybridRetriever:
             passage_dense=dict(dense_hits),
             passage_sparse=dict(sparse_hits),
         )
-
-    def clause_list(self, question: str, k: int = 5) -> list[Clause]:
-        """Just the clauses of :meth:`retrieve`, best first."""
-        return [sc.clause for sc in self.retrieve(question, k).clauses]

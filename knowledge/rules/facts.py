@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from knowledge.catalog.models import CORE_TECH_LEVELS
 from knowledge.errors import FactError
-
-CORE_TECH_LEVELS = ("国际领先", "国际先进", "国内领先", "国内先进", "其他")
 
 
 @dataclass(frozen=True)

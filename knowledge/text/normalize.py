@@ -10,7 +10,6 @@ import re
 import unicodedata
 
 _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
-_SENTENCE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』]?|$)")
 
 
 def normalize_whitespace(text: str) -> str:
@@ -21,12 +20,6 @@ def normalize_whitespace(text: str) -> str:
 def fold(text: str) -> str:
     """Fold full-width forms to half-width (NFKC) and lower-case, for matching only."""
     return unicodedata.normalize("NFKC", text).lower()
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split Chinese/English text after 。！？；!?; keeping the delimiters; pieces concatenate to ``text``."""
-    pieces = [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0)]
-    return pieces if pieces else [text]
 
 
 def is_cjk(char: str) -> bool:

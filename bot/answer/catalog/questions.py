@@ -16,6 +16,7 @@ from typing import Literal
 from knowledge.catalog.models import CatalogHit
 from knowledge.catalog.search import CatalogSearch
 from knowledge.text.lexicon import Lexicon
+from knowledge.text.names import CITIES
 
 _LOOKUP = re.compile(
     r"在(不在)?《?目录》?(里|中|内|上)|进(了|入|没进)?《?目录|入选|列入|收录|上榜|名单|是不是.{0,8}精品|是否.{0,8}(精品|目录)"
@@ -39,7 +40,7 @@ _FILLER_WORDS = frozenset(
     ["浙江制造精品", "目录", "目录产品", "精品", "有没有", "有", "没有", "哪些", "有哪些", "哪家", "哪个", "什么", "可以", "能够", "能", "可", "用来", "用于", "用作", "替代", "替换", "平替", "代替", "取代", "进口", "国外", "外国", "国产", "同类", "类似", "推荐", "采购", "购买", "选用", "选择", "想要", "需要", "要", "想", "我们", "我", "请问", "请", "帮", "帮忙", "帮我", "找", "找找", "一下", "查", "查询", "看看", "哪里", "在", "在不在", "里", "中", "内", "进", "进了", "进入", "入选", "列入", "收录", "上榜", "名单", "的", "了", "吗", "呢", "么", "吧", "啊", "是", "不", "产品", "企业", "厂家", "厂商", "供应商", "单位", "项目", "政府", "国有", "本省", "省内", "浙江", "浙江省", "给", "一些", "一个", "些", "家", "are", "is", "there", "any", "some", "catalog", "catalogue", "product", "products", "alternative", "alternatives", "substitute", "substitutes", "to", "for", "the", "a", "an", "of", "in", "on", "that", "which", "what", "can", "could", "replace", "imported", "import", "do", "does", "you", "have", "list", "listed", "recommend", "please", "find", "me", "we", "our", "us", "buy", "purchase", "procure", "选", "买", "用", "选购"]
 )
 _TOKEN = re.compile(r"[\w\-]+")
-_REGION = re.compile(r"(杭州|宁波|温州|嘉兴|湖州|绍兴|金华|衢州|舟山|台州|丽水)(市|地区)?")
+_REGION = re.compile(rf"({'|'.join(CITIES)})(市|地区)?")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from knowledge.rules.facts import CORE_TECH_LEVELS
+from knowledge.catalog.models import CORE_TECH_LEVELS
+from knowledge.text.names import CITIES
 from knowledge.text.numerals import cn_number
 
 _NEGATION = re.compile(r"没有|没|无|不是|不具有|不具备|未|尚未|还没|不属于|非|不(?!仅|但|过|少|断)"
@@ -55,7 +56,6 @@ _OTHER_ORGANIZER = re.compile(r"(市级|市里|市政府|县级|区里|行业协
 _RENOVATION = re.compile(r"(技术改造|技改)[^，。,；;？?]{0,12}(采购|购买|用了|使用)[^，。,；;？?]{0,6}《?目录》?产品"
                          r"|(采购|购买)[^，。,；;？?]{0,6}《?目录》?产品[^，。,；;？?]{0,6}(技术改造|技改)")
 _SUPPLIER_STANDARD = re.compile(r"引用[^，。,；;？?]{0,12}(技术标准|标准)")
-_CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
 
 
 def _date(match: re.Match[str]) -> str:
@@ -159,7 +159,7 @@ def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str,
         if sector and sector in text:
             facts["sector"] = sector
             break
-    for city in _CITIES:
+    for city in CITIES:
         if city in text:
             facts["region"] = f"{city}市"
             break
