@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev run test lint browser eval bench clean
+.PHONY: install install-dev run test test-fast lint browser eval bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ browser:
 
 test: lint browser
 	$(PY) -m pytest -q
+
+# The quick loop: skips the tests marked slow (Telegram bot, browser, LLM server, CLI subprocesses).
+test-fast: lint
+	$(PY) -m pytest -q -m "not slow"
 
 eval: install-dev
 	$(VENV)/bin/jingpin eval

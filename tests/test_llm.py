@@ -17,6 +17,8 @@ from bot.app import Services, build_services
 from bot.channels.http.app import create_app
 from bot.settings import BotSettings
 
+pytestmark = pytest.mark.slow  # model and API servers on loopback
+
 EXHIBITION = "参加省级政府组织的展会，展位费有资助吗？"
 DEEMED = "我们的产品2025年3月1日认定，核心技术国际先进，有发明专利，现在投标能视同有业绩吗？"
 

@@ -273,6 +273,7 @@ def test_procurement_check_lists_duties_and_active_products(base_url: str) -> No
     assert bad.status_code == 422
 
 
+@pytest.mark.slow
 def test_interactive_cli_asks_for_missing_facts_one_at_a_time(services: Services) -> None:
     env = {**os.environ, "JINGPIN_DATA_DIR": str(services.settings.data_dir)}
     answers = "是\n国际先进\n是\n2025-03-01\n"  # in_catalog, core_tech_level, has_clear_ip, certified_on

@@ -25,6 +25,8 @@ from bot.app import Services, http_app
 from bot.channels.telegram.application import build_application, register_commands
 from bot.channels.telegram.format import answer_html, split_message
 
+pytestmark = pytest.mark.slow  # a bot polling a Bot API server on loopback
+
 TOKEN = "123456:TEST"
 
 

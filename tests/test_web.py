@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from bot.app import Services
 from knowledge.db.admin import create_token
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 CHROMIUM = "/usr/bin/chromium"
 POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"
 
