@@ -47,9 +47,10 @@ browser:
 test: lint browser
 	$(PY) -m pytest -q
 
-# The quick loop: skips the tests marked slow (Telegram bot, browser, LLM server, CLI subprocesses).
+# The quick loop: skips the tests marked slow (Telegram bot, browser, LLM server, CLI subprocesses)
+# and those over the real embedding model; the hash embedder stands in where the model is not under test.
 test-fast: lint
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow and not model"
 
 eval: install-dev
 	$(VENV)/bin/jingpin eval

