@@ -18,6 +18,10 @@ from knowledge.kb.models import Citation
 from knowledge.rules.engine import Verdict
 from knowledge.rules.facts import show
 
+Conclusion = Literal["yes", "no", "conditional", "not_specified", "informational", "needs_info", "out_of_scope"]
+CONCLUSIONS: tuple[Conclusion, ...] = ("yes", "no", "conditional", "not_specified", "informational", "needs_info",
+                                      "out_of_scope")
+
 
 @dataclass(frozen=True)
 class CatalogNeed:
@@ -41,6 +45,7 @@ class Answer:
     verdicts: tuple[Verdict, ...] = ()
     facts: Mapping[str, Any] = field(default_factory=dict)  # what the asker's case is understood to be
     catalog_need: CatalogNeed | None = None
+    conclusion: Conclusion = "informational"  # what the answer's first line concludes
     composer: Literal["extractive", "llm"] = "extractive"  # which composer wrote the answer text
     sentences_removed: int = 0  # generated sentences removed by verification
     fallback_reason: str = ""  # why a configured LLM was not used for this answer
@@ -49,6 +54,7 @@ class Answer:
         """The JSON body of the API response (the same for ``jingpin ask --json``)."""
         return {
             "answer": self.answer,
+            "conclusion": self.conclusion,
             "intent": self.intent,
             "grounded": self.grounded,
             "citations": [c.to_dict() for c in self.citations],

@@ -15,12 +15,14 @@ from typing import Any
 from bot.answer.answer import Answer, CatalogNeed, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
+from bot.answer.conclusion import conclude
+from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
-from bot.answer.phrasing import conclusion, out_of_scope_answer, render_answer
+from bot.answer.phrasing import out_of_scope_answer, render_answer
 from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
-from bot.answer.verdicts.answers import pick_rules, render_verdicts, rule_sectors
+from bot.answer.verdicts.answers import pick_rules, render_verdicts, rule_sectors, verdict_conclusion
 from bot.answer.verify import verify_citations
 from knowledge.catalog.search import CatalogSearch
 from knowledge.kb.knowledge_base import KnowledgeBase
@@ -140,6 +142,7 @@ class AnswerComposer:
         finished = time.perf_counter()
         return Answer(answer=render_verdicts(verdicts, question.english), intent=intent, grounded=True,
                       citations=citations, kb_version=self.kb.version, verdicts=tuple(verdicts), facts=facts,
+                      conclusion=verdict_conclusion([v.status for v in verdicts]),
                       timings_ms=timings(0.0, finished - t0, finished - started))
 
     def ask(self, question: Question, facts: Mapping[str, Any] | None = None, as_of: dt.date | None = None, *,
@@ -153,13 +156,17 @@ class AnswerComposer:
         answer = None
         if scope.reason not in ("injection", "other_region"):
             answer = self._verdict_answer(question, facts, as_of or dt.date.today(), started, own_case)
+            # Verdicts that only ask for more facts help someone who is filling in a case (a profile,
+            # a session); a passing first-person question is better answered from the clause text.
+            if answer is not None and answer.conclusion == "needs_info" and not (own_case or question.stated_facts):
+                answer = None
         answer = answer or self._answer(question, scope, started)
         return dataclasses.replace(answer, facts=facts)
 
     def _out_of_scope(self, english: bool, started: float, retrieve: float = 0.0) -> Answer:
         total = time.perf_counter() - started
         return Answer(out_of_scope_answer(self.kb, english), "out_of_scope", False, (), self.kb.version,
-                      timings(retrieve, total - retrieve, total))
+                      timings(retrieve, total - retrieve, total), conclusion="out_of_scope")
 
     def _answer(self, question: Question, scope: Any, started: float) -> Answer:
         kb, english = self.kb, question.english
@@ -187,10 +194,14 @@ class AnswerComposer:
         citations, _dropped = verify_citations(kb, candidates, retrieved)
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
-        lead = conclusion(question.text, citations[0].quote, english)
+        first = citations[0]
+        concluded = conclude(read_form(question.text), question.text, first.quote, first.text, words,
+                             kb.lexicon.words, english)
+        if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
+            citations[0] = dataclasses.replace(first, quote=concluded.decisive)
         headings = [kb.clause(c.doc_id, c.clause_id).heading for c in citations]
-        text = render_answer(lead, citations, headings, english, outline=self._outline(citations[0]))
+        text = render_answer(concluded.lead, citations, headings, english, outline=self._outline(citations[0]))
         finished = time.perf_counter()
         return Answer(answer=text, intent=classify_intent(result.query_text), grounded=True,
-                      citations=tuple(citations), kb_version=kb.version,
+                      citations=tuple(citations), kb_version=kb.version, conclusion=concluded.kind,
                       timings_ms=timings(t1 - t0, finished - t1, finished - started))

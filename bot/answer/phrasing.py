@@ -5,58 +5,13 @@ Templates never carry a number, date or body of their own; those only come from 
 
 from __future__ import annotations
 
-import re
-
 from knowledge.kb.knowledge_base import KnowledgeBase
 from knowledge.kb.models import Citation
+from knowledge.text.modality import pieces
 
-_ASKS_FIGURE = re.compile(
-    r"多少|几(个|年|项|成|倍|万|千|百)|百分之|比例|比率|金额|数额|额度|上限|封顶|具体数"
-    r"|how (much|many|long)|what (percentage|proportion|share|rate|amount)|percent|cap\b|maximum",
-    re.IGNORECASE,
-)
-_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万]+(年|项|个|元|倍|亿|成)|百分之")
-_YES_NO = re.compile(
-    r"(吗|么|嘛)[？?！!。\s]*$|能否|可否|是否|能不能|可不可以|会不会|有没有|是不是|要不要|行不行|可以不|算不算"
-    r"|^(can|could|may|is|are|do|does|will|must|should|has|have|shall)\b",
-    re.IGNORECASE,
-)
-_NEGATIVE_ASK = re.compile(r"拒绝|排斥|排除|不让|拒之门外|取消|限制|不允许|exclude|refuse|reject|bar\b|deny", re.IGNORECASE)
-_FORBIDS = re.compile(r"不得|禁止|不能|不予|须允许|必须有一个")
-_CONDITION = re.compile(r"对[^，。；]{2,60}的|在符合条件|同等条件下|如[果若]?[^，。；]{1,40}的|除[^，。；]{1,30}外|按照|按相关|自认定之日起")
-_POSITIVE = re.compile(r"优先|支持|鼓励|给予|允许|可以|须|应|加大|实施|推荐|资助|补贴|保障|减免|视同|必须")
-
-ZH = {
-    "no_figure": "文件未作具体规定：相关条款没有给出具体数额或比例，只作原则性规定。",
-    "forbidden": "不可以。",
-    "conditional": "可以，但须满足条款所列条件。",
-    "yes": "可以。",
-    "open": "根据文件规定：",
-    "points": "要点：",
-    "basis": "依据：",
-}
-EN = {
-    "no_figure": "The document does not set a specific figure; the clause states the principle only.",
-    "forbidden": "No.",
-    "conditional": "Yes, subject to the conditions in the clause.",
-    "yes": "Yes.",
-    "open": "According to the policy:",
-    "points": "Key points:",
-    "basis": "Basis (verbatim, in Chinese):",
-}
-
-
-def conclusion(question: str, top_quote: str, english: bool) -> str:
-    """The conclusion that opens an answer, chosen from the question's form and the best quote."""
-    words = EN if english else ZH
-    if _ASKS_FIGURE.search(question) and not _FIGURE.search(top_quote):
-        return words["no_figure"]
-    if _YES_NO.search(question.strip()):
-        if _NEGATIVE_ASK.search(question) and _FORBIDS.search(top_quote):
-            return words["forbidden"]
-        if _POSITIVE.search(top_quote):
-            return words["conditional"] if _CONDITION.search(top_quote) else words["yes"]
-    return words["open"]
+ZH = {"points": "要点：", "basis": "依据："}
+EN = {"points": "Key points:", "basis": "Basis (verbatim, in Chinese):"}
+MAX_POINTS = 4
 
 
 def source_line(citation: Citation) -> str:
@@ -65,19 +20,29 @@ def source_line(citation: Citation) -> str:
     return f"  —《{citation.doc_title}》{number}"
 
 
+def answer_points(citations: list[Citation]) -> list[str]:
+    """The 要点: each quoted sentence or semicolon part of the cited clauses, with its label, in order
+    (at most :data:`MAX_POINTS`); the clause headings are not points."""
+    points: list[str] = []
+    for c in citations:
+        points += [f"{piece}〔{c.label}〕" for piece in pieces(c.quote)]
+    return points[:MAX_POINTS]
+
+
 def render_answer(lead: str, citations: list[Citation], headings: list[str], english: bool,
-                  outline: list[str] | None = None) -> str:
-    """Conclusion with the main clause label, the points (each cited clause's heading, or its quote
-    when it has none), then 依据 with the verbatim quotes and their document."""
+                  outline: list[str] | None = None, translations: dict[str, str] | None = None) -> str:
+    """Conclusion with the main clause label, the points (the quoted sentences; for a bare heading,
+    what it comprises), then 依据: each verbatim quote under its clause heading, with its document.
+    ``translations`` (clause id → unofficial English rendering) are shown beside the Chinese quotes."""
     words = EN if english else ZH
     lines = [f"{lead}〔{citations[0].label}〕", words["points"]]
-    if outline:
-        lines += [f"• {item}" for item in outline]
-    else:
-        lines += [f"• {heading or c.quote}〔{c.label}〕" for c, heading in zip(citations, headings, strict=True)]
+    lines += [f"• {item}" for item in (outline or answer_points(citations))]
     lines.append(words["basis"])
-    for c in citations:
-        lines.append(f"〔{c.label}〕“{c.quote}”")
+    for c, heading in zip(citations, headings, strict=True):
+        title = f"{heading}：" if heading and heading != c.quote else ""
+        lines.append(f"〔{c.label}〕{title}“{c.quote}”")
+        if translations and c.clause_id in translations:
+            lines.append(f"  English (unofficial rendering): {translations[c.clause_id]}")
         lines.append(source_line(c))
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answer.answer import Conclusion
 from knowledge.rules.engine import Verdict
 from knowledge.rules.facts import FACTS
 from knowledge.rules.loader import Rule
@@ -61,6 +62,17 @@ def pick_rules(question: str, rules: list[Rule], facts: dict[str, Any], *,
         side = "buyer" if buyer or (_DUTIES.search(question) and not enterprise) else "enterprise"
         return EligibilityQuestion([r for r in rules if r.spec.audience == side], side == "buyer")
     return None
+
+
+def verdict_conclusion(statuses: list[str]) -> Conclusion:
+    """The conclusion class of a verdict answer: yes / no when every verdict agrees, needs_info while a
+    fact is missing, else conditional (some rules apply, some do not)."""
+    found = set(statuses)
+    if found == {"met"}:
+        return "yes"
+    if found == {"not_met"}:
+        return "no"
+    return "needs_info" if "needs_info" in found else "conditional"
 
 
 def _conclusion(verdicts: list[Verdict], english: bool) -> str:

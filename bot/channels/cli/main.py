@@ -14,6 +14,7 @@ from bot.answer.question import question_problem
 from bot.channels.cli.admin import actor, add_admin_commands
 from bot.channels.cli.catalog import add_catalog_commands
 from bot.channels.cli.check import add_check_command
+from bot.evaluation.sets import QUESTION_SET_NAMES
 from bot.settings import BotSettings
 from ingest.errors import IngestError
 from knowledge.errors import KnowledgeError
@@ -108,11 +109,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score answers on the labelled question set, with the two baselines beside them."""
     from bot.app import build_services
-    from bot.evaluation.runner import format_report, load_questions, question_set, run_evaluation
+    from bot.evaluation.runner import format_report, is_holdout, load_questions, question_set, run_evaluation
 
     services = build_services(_settings(args))
-    questions = load_questions(Path(args.questions) if args.questions else question_set(args.set))
-    report = run_evaluation(services, questions, baselines=not args.no_baselines)
+    path = Path(args.questions) if args.questions else question_set(args.set)
+    report = run_evaluation(services, load_questions(path), baselines=not args.no_baselines,
+                            show_misses=not is_holdout(path))
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 
@@ -148,9 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_admin_commands(sub, _settings)
 
     evaluate = sub.add_parser("eval", help="评测 / evaluate on the labelled question set")
-    evaluate.add_argument("--set", choices=["eval", "holdout"], default="eval",
-                          help="随包附带的问题集：eval（调参用）或 holdout（从不用于调参）")
-    evaluate.add_argument("--questions", help="自己的 JSONL 问题集（id, question, gold, category, lang）")
+    evaluate.add_argument("--set", choices=list(QUESTION_SET_NAMES), default="eval",
+                          help="随包附带的问题集：eval / answers（调参用），holdout / answers_holdout（从不用于调参，不列出未命中）")
+    evaluate.add_argument("--questions", help="自己的 JSONL 问题集（id, question, gold[, conclusion, key_facts, lang]）")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument("--no-baselines", action="store_true")
     evaluate.set_defaults(func=cmd_eval)

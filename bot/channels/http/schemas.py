@@ -35,6 +35,8 @@ class AskResponse(BaseModel):
     """``POST /v1/ask`` response."""
 
     answer: str
+    conclusion: Literal["yes", "no", "conditional", "not_specified", "informational", "needs_info", "out_of_scope"] = Field(
+        default="informational", description="what the answer's first line concludes (added in 0.2; see docs/answers.md)")
     intent: Literal["eligibility", "incentive", "procurement", "catalog", "general", "out_of_scope"]
     grounded: bool
     citations: list[Citation]  # the knowledge-side record is the public shape

@@ -1,0 +1,212 @@
+"""The conclusion of a clause answer: the question's form × the force of the sentence that answers it
+× whom that sentence binds.
+
+- An obligation question (必须/have to) answered by a preference or a prohibition of exclusion →
+  "不是必须"; by a duty → yes (with its condition).
+- A question whether someone may exclude / refuse, against a 不得 sentence → "不可以".
+- May / is there, against a provision, preference or encouragement → yes, or yes on the condition the
+  sentence states (quoted, never a bare "须满足条件").
+- How much / how long / who, with no such value in the text → 文件未作具体规定; with one → the text.
+- A duty on public money asked about a private project → 本文件对此不作要求, with the scope quoted.
+
+The decisive sentence is chosen from the cited clause's own text (verbatim), so the quote shown is
+the one the conclusion rests on. Templates never carry a number, date or body of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.answer.answer import Conclusion
+from bot.answer.form import FormKind, QuestionForm
+from knowledge.text.modality import Force, find, forces, pieces
+
+_CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80}?)的(?=《目录》|产品|项目|[，,])"
+                        r"|对(?!列入《目录》的产品)(?P<t>[^，。；]{2,60})的[^，。；的]{1,8}(?=优先|给予|实施|不得|须)"
+                        r"|(?P<r>具有[^。；]{2,60}?)的(?=[^。；]{0,8}产品)|(?P<w>如果[^。；]{2,80}?时)"
+                        r"|(?P<s>在符合条件的情况下|同等条件下)|(?P<x>除[^，。；]{1,30}外)")
+_VALUE = {
+    "quantity": re.compile(r"\d|百分之|[一二两三四五六七八九十百千万]+(年|项|个|元|倍|亿|成|家|次|以上)"),
+    "time": re.compile(r"\d{4}年|[一二两三四五六七八九十]+年|年度|每年|定期|自[^，。；]{1,12}之日起|之日|期限|分批|分阶段"),
+    "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人"),
+    "criteria": re.compile(r"具有|具备|高于|符合[^。；]{0,6}条件"),
+}
+_FIGURES = (re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十]+"), re.compile(r"\d{4}\s*年"),
+            re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|个|项|家|倍)"))
+_ORG = re.compile(r"省[\u4e00-\u9fff]{1,6}?(厅|委|局|办)")
+_ANCHOR = re.compile(r"(?:从|自)([^，。？?]{1,16}?)(?:那天|那一天|之日|当天|起)")
+_GENERIC = frozenset({"目录", "产品", "企业", "项目", "列入", "的"})
+_POSITIVE: tuple[Force, ...] = ("provision", "preference", "encouragement", "duty")
+_WANTED: dict[FormKind, tuple[Force, ...]] = {
+    "obligation": ("duty", "prohibition", "preference", "encouragement"),
+    "permission": ("prohibition", "duty", "provision", "preference", "encouragement"),
+    "existence": ("provision", "preference", "encouragement", "duty"),
+    "confirm": ("condition", "provision", "duty", "preference", "prohibition"),
+}
+
+
+WordsOf = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Concluded:
+    """The conclusion class, the lead sentence of the answer and the sentence it rests on."""
+
+    kind: Conclusion
+    lead: str
+    decisive: str  # a verbatim sentence of the first cited clause
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition a sentence states, verbatim: a requirement (对…的), a circumstance (同等条件下) or an
+    exception (除…外)."""
+
+    text: str
+    kind: str  # requirement | circumstance | exception
+
+
+def condition_of(sentence: str) -> Condition | None:
+    """The first condition ``sentence`` states, or None."""
+    m = _CONDITION.search(sentence)
+    if m is None:
+        return None
+    text = m.group("c") or m.group("t") or m.group("r") or m.group("w")
+    if text:
+        return Condition(text, "requirement")
+    return Condition(m.group("s"), "circumstance") if m.group("s") else Condition(m.group("x"), "exception")
+
+
+def stated_in(condition: str, question: str, question_words: Sequence[str], words_of: WordsOf) -> bool:
+    """True when the question itself states the condition: over a third of the condition's content
+    words (canonical forms: 省里 = 省级) are among the question's; for a condition of only generic
+    words (除《目录》中没有的产品外), its remaining wording occurs in the question."""
+    wanted = {w for w in words_of(condition) if w not in _GENERIC and len(w) > 1}
+    if not wanted:
+        rest = [p for p in re.split(r"[《》“”的，、]|目录|产品|企业|项目|除|外|中", condition) if len(p) > 1]
+        return bool(rest) and all(p in question for p in rest)
+    return len(wanted & set(question_words)) >= 0.35 * len(wanted)
+
+
+def premise_contradicted(question: str, sentence: str) -> bool:
+    """True when a confirm question states a figure, a body or a starting day that the sentence states
+    differently ("…年均增长20%，对吧？" against 15%; 省财政厅 against 省经信委; 递交之日 against 认定之日)."""
+    for pattern in (*_FIGURES, _ORG):
+        asked = {m.group(0) for m in pattern.finditer(question)}
+        given = {m.group(0) for m in pattern.finditer(sentence)}
+        if asked and given and not asked & given:
+            return True
+    asked_anchor, given_anchor = _ANCHOR.search(question), _ANCHOR.search(sentence)
+    return bool(asked_anchor and given_anchor and given_anchor.group(1) not in asked_anchor.group(1))
+
+
+def _scope_of(sentence: str) -> str:
+    """The part of a sentence naming whom it covers (up to the first comma after the scope words)."""
+    m = find("public_scope", sentence)
+    if m is None:
+        return ""
+    head = sentence[: m.start()]
+    start = max(head.rfind("，"), head.rfind("；"), head.rfind("。")) + 1
+    end = sentence.find("，", m.end())
+    return sentence[start: end if end > 0 else len(sentence)].strip("，。； ")
+
+
+def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: Sequence[str]) -> str:
+    """The sentence of the clause the conclusion rests on: the quote, unless the form needs a force
+    the quote lacks and another sentence of the clause has it (the one sharing most question words)."""
+    if form.kind in _VALUE or form.kind in ("confirm", "procedure"):  # the sentence about what is asked
+        parts = pieces(clause_text) or [quote]
+        return max(parts, key=lambda p: (sum(len(w) for w in set(words) if w in p), p == quote))
+    wanted = ("prohibition", "duty") if form.excluding else _WANTED.get(form.kind, ())
+    if not wanted or forces(quote) & set(wanted):
+        return quote
+    candidates = [p for p in pieces(clause_text) if forces(p) & set(wanted)]
+    if not candidates:
+        return quote
+    return max(candidates, key=lambda p: (sum(w in p for w in words), -candidates.index(p)))
+
+
+def _words(english: bool) -> dict[str, str]:
+    if english:
+        return {"yes": "Yes.", "has": "Yes, there is.", "must": "Yes, the policy requires it.", "right": "Yes, that is right.",
+                "cond": "Yes, on this condition: “{c}”.", "has_cond": "Yes, on this condition: “{c}”.",
+                "cond_when": "Yes, but only “{c}”.", "has_cond_when": "Yes, but only “{c}”.",
+                "cond_except": "Yes, with an exception: “{c}”.", "has_cond_except": "Yes, with an exception: “{c}”.",
+                "not_must": "No, it is not required. What the policy asks for is below.",
+                "exception": "No: the policy makes an exception for this case (“{c}”).",
+                "no": "No.", "not_so": "No, the policy says otherwise.",
+                "not_for_you": "No. This requirement covers only: “{s}”.",
+                "not_specified": "The policy does not specify this. What the text does say is below.",
+                "open": "According to the policy:"}
+    return {"yes": "可以。", "has": "有。", "must": "是的，这是文件的要求。", "right": "是的。",
+            "cond": "可以，但须符合条件：{c}。", "has_cond": "有，但须符合条件：{c}。",
+            "cond_when": "可以，但仅限{c}。", "has_cond_when": "有，但仅限{c}。",
+            "cond_except": "可以，但有例外：{c}。", "has_cond_except": "有，但有例外：{c}。",
+            "not_must": "不是必须。文件的要求如下。", "exception": "不需要：文件对此有例外（{c}）。",
+            "no": "不可以。", "not_so": "不是，文件的规定不同。",
+            "not_for_you": "不是。本文件的这项要求只针对：{s}。",
+            "not_specified": "文件未作具体规定。文件只写到以下内容。", "open": "根据文件规定："}
+
+
+def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, words: Sequence[str],
+             words_of: WordsOf, english: bool) -> Concluded:
+    """The conclusion for ``question`` (of ``form``) answered by the clause ``clause_text``, quoted by
+    ``quote``; ``words`` are the question's content words, ``words_of`` reads the words of a text."""
+    w = _words(english)
+    sentence = decisive_sentence(form, quote, clause_text, words)
+    found = forces(sentence)
+
+    def done(kind: Conclusion, key: str, **fill: str) -> Concluded:
+        return Concluded(kind, w[key].format(**fill), sentence)
+
+    if form.kind in _VALUE:
+        if _VALUE[form.kind].search(sentence):
+            return done("informational", "open")
+        return done("not_specified", "not_specified")
+    if form.kind == "procedure":
+        return done("not_specified", "not_specified")
+    bound = found & {"duty", "prohibition", "preference"}
+    if form.project == "private" and bound and "public_scope" in found:
+        return done("no", "not_for_you", s=_scope_of(sentence))
+    if form.excluding:
+        banned = "prohibition" in found or "须允许" in sentence
+        if form.states_ban:  # "是不是不允许排斥…？" confirms the ban
+            return done("yes", "right") if banned else done("informational", "open")
+        if form.kind in ("permission", "confirm", "obligation", "open"):
+            return done("no", "no") if banned else done("informational", "open")
+    condition = condition_of(sentence)
+    exception_applies = condition is not None and condition.kind == "exception" and stated_in(
+        condition.text, question, words, words_of)
+    if form.kind == "obligation":
+        if exception_applies and condition is not None:
+            return done("no", "exception", c=condition.text)
+        if "duty" in found and condition and condition.kind != "exception" and "如" in condition.text:
+            return done("conditional", "cond", c=condition.text)  # 如果…时，应… : a duty in a case
+        if "duty" in found and "prohibition" not in found and "preference" not in found:
+            if condition and not stated_in(condition.text, question, words, words_of):
+                return done("conditional", "cond", c=condition.text)
+            return done("yes", "must")
+        if found & {"prohibition", "preference", "encouragement", "provision"}:
+            return done("no", "not_must")
+        return done("informational", "open")
+    if form.kind == "confirm":
+        if premise_contradicted(question, sentence):
+            return done("no", "not_so")
+        whole = condition_of(clause_text)
+        if form.universal and (whole is not None or "退出" in clause_text or "部分" in clause_text):
+            return done("no", "not_so")
+    if form.kind == "open" and form.universal and "退出" in clause_text:
+        return done("no", "not_so")
+    if form.kind in ("permission", "existence", "confirm"):
+        positive = bool(found & set(_POSITIVE)) or ("prohibition" in found and "排斥" in sentence)
+        if not positive:
+            return done("informational", "open")
+        has = "has_" if form.kind == "existence" else ""
+        blocking = condition is not None and (form.kind != "confirm" or condition.kind != "exception")
+        if condition and blocking and not stated_in(condition.text, question, words, words_of) and not exception_applies:
+            suffix = {"requirement": "", "circumstance": "_when", "exception": "_except"}[condition.kind]
+            return done("conditional", f"{has}cond{suffix}", c=condition.text)
+        return done("yes", "has" if has else ("right" if form.kind == "confirm" else "yes"))
+    return done("informational", "open")

@@ -1,0 +1,95 @@
+"""The form of a question — what kind of answer it asks for — read from the whole question.
+
+obligation (必须/一定要/have to), permission (能不能/可以…吗/can), existence (有没有/is there),
+quantity (多少/比例/how much), time (什么时候/几年/when), actor (谁/哪个部门/who), procedure
+(怎么/流程/how), confirm (是不是/…吧/is it true), definition (什么是), or open. The ask usually comes
+last ("我们的产品是…。能不能…？"), so the last question sentence is read first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+FormKind = Literal["obligation", "permission", "existence", "quantity", "time", "actor", "procedure", "criteria",
+                   "confirm", "definition", "open"]
+ProjectSide = Literal["private", "public"]
+
+_I = re.IGNORECASE
+_FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
+    ("actor", re.compile(r"谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|由哪|牵头|找哪|向哪|"
+                         r"\bwho\b|which (department|agency|authority|body|office)", _I)),
+    ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|从哪一?天|哪天|起算|"
+                        r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for|"
+                        r"from which date|how often", _I)),
+    ("quantity", re.compile(r"多少|几(个|项|成|倍|家|次|万|千|百|十)|百分之几|具体数|多大|"
+                            r"how much|how many|what (percentage|proportion|share|rate|amount)|percent", _I)),
+    ("procedure", re.compile(r"怎么(申报|申请|办|做|操作|认定|进)|如何(申报|申请|办理|认定|进入|列入)|怎样|流程|步骤|程序|手续|"
+                             r"(准备|提交|需要)(哪些|什么)材料|how (do|can|should) (we|i|one|a company) (apply|get)|"
+                             r"how to (apply|get)|what (steps|documents)|application process", _I)),
+    ("criteria", re.compile(r"具体标准|什么标准|哪些标准|标准是什么|什么条件|哪些条件|条件是什么|什么情况下|怎么界定|如何界定|"
+                            r"\bcriteria\b|what conditions|under what circumstances", _I)),
+    ("open", re.compile(r"有(啥|什么|哪些)(好处|优惠|支持|政策|帮助|扶持|引导|方向|要求|规定)|哪些(好处|优惠|支持|政策|措施)|"
+                        r"列(一下|出来)|什么方向|思路|是什么$|what (benefits|support|kinds?|types?|direction)|which (benefits|kinds?)",
+                        _I)),
+    ("obligation", re.compile(r"必须|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|有义务|硬性|"
+                              r"得.{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
+                              r"mandatory|only (buy|purchase|choose|use)", _I)),
+    ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}[吗么]|能.{0,24}[吗么]|允许|准不准|行不行|会不会被|"
+                              r"\bcan\b|\bcould\b|\bmay\b|allowed|permitted", _I)),
+    ("existence", re.compile(r"有没有|有无|是否有|有.{0,24}[吗么]|会不会|享受.{0,10}[吗么]|"
+                             r"is there|are there|\bany\b|do(es)? .{1,40} (get|receive|have)", _I)),
+    ("confirm", re.compile(r"是不是|是否|对吗|对不对|在不在|算不算|属不属于|属于.{0,16}[吗么]|吧[？?]?$|对么|没错吧|是.{0,16}的[吗么]|[吗么嘛][？?]?$|"
+                           r"is it true|\bright\?|(^|[,.;]\s*)(is|are|does|do|did|will|shall)\b", _I)),
+    ("definition", re.compile(r"什么是|是什么意思|指的?是什么|指什么|什么叫|含义|what is|what are|what does .{1,40} mean",
+                              _I)),
+)
+_EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限制.{0,6}(参加|投标)|不允许|取消.{0,4}资格|"
+                        r"\bexclude|\brefuse|\breject|\bbar\b|\bdeny|keep .{1,20} out|disqualif", _I)
+_UNIVERSAL = re.compile(r"所有|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
+                        r"一直|任何|不管|无论|直接|马上|就能|"
+                        r"\balways\b|automatic|\ball\b|forever|permanent|every\b|\bfull\b", _I)
+_PRIVATE = re.compile(r"民营|私营|私企|私人|自有资金|自筹|自己出钱|自掏腰包|个人|外资|老百姓|消费者|居民|private|own (funds|money)|privately", _I)
+_PUBLIC = re.compile(r"国企|国有|政府采购|财政|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
+                     r"state-owned|\bSOE\b|government|public (funds|money|project)|state-funded", _I)
+_STATES_BAN = re.compile(r"(不允许|不得|禁止|(?<![能可])不能|(?<!可)不可以|不准)[^，。？?]{0,20}(排斥|排除|拒绝)|"
+                         r"(forbidden|prohibited|not allowed|banned) (for .{1,60} )?to (exclude|refuse|reject)", _I)
+_PREMISE = re.compile(r"(吧|对吗|对不对|没错吧|是吗|对么)[？?]?\s*$|is it true|\bright\?\s*$", _I)
+_ASK_SENTENCE = re.compile(r"[^。！!？?；;]*[？?]|[^。！!？?；;]+$")
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """What a question asks for."""
+
+    kind: FormKind
+    excluding: bool = False  # asks whether someone may exclude / refuse / keep out
+    states_ban: bool = False  # the question itself states the ban ("是不是不允许排斥…？")
+    universal: bool = False  # claims something holds for all, always, automatically
+    project: ProjectSide | None = None  # the asker's project, when the question says so
+
+
+def _asked(text: str) -> list[str]:
+    parts = [m.group(0) for m in _ASK_SENTENCE.finditer(text) if m.group(0).strip()]
+    return [p for p in parts if p.rstrip().endswith(("？", "?"))] or parts[-1:] or [text]
+
+
+_VALUE_FORMS = ("actor", "time", "quantity", "procedure", "criteria")
+
+
+def read_form(text: str) -> QuestionForm:
+    """The form of ``text``: its last question sentence decides; the whole text when that one is silent."""
+    asked = _asked(text)
+    kinds = [next((k for k, pattern in _FORMS if pattern.search(part)), None) for part in asked]
+    value = next((k for k in kinds if k in _VALUE_FORMS), None)  # "…能拿吗？具体多少？": the value is asked
+    kind: FormKind
+    if value is None and _PREMISE.search(asked[-1]):  # "…是从申报之日算的吧？": checks a premise
+        kind = "confirm"
+    else:
+        found = value or kinds[-1]
+        kind = found if found is not None else next((k for k, pattern in _FORMS if pattern.search(text)), "open")
+    private, public = bool(_PRIVATE.search(text)), bool(_PUBLIC.search(text))
+    project: ProjectSide | None = "private" if private and not public else "public" if public and not private else None
+    return QuestionForm(kind, bool(_EXCLUDING.search(text)), bool(_STATES_BAN.search(text)),
+                        bool(_UNIVERSAL.search(text)), project)
