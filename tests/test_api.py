@@ -29,7 +29,7 @@ def test_ask_returns_the_contract(base_url: str) -> None:
     assert r.status_code == 200
     body = r.json()
     assert set(body) == {"answer", "intent", "grounded", "citations", "products", "verdicts", "facts", "kb_version",
-                         "timings_ms", "composer", "sentences_removed", "conclusion"}
+                         "timings_ms", "composer", "sentences_removed", "conclusion", "lead", "points"}
     assert body["composer"] == "extractive" and body["sentences_removed"] == 0
     assert body["conclusion"] == "needs_info"  # a stated fact makes it the asker's case; the rule needs more
     assert body["grounded"] is True and body["intent"] == "procurement"

@@ -60,6 +60,20 @@ def test_ask_and_open_the_cited_clause(page: Page, tmp_path: Path) -> None:
     expect(page.locator("#log .card").first).to_contain_text("示例", timeout=30_000)
 
 
+def test_an_answer_shows_its_conclusion_points_and_sources(page: Page, tmp_path: Path) -> None:
+    question = page.get_by_role("textbox", name="问题")
+    question.fill("招标文件里能写明不接受目录产品投标吗？")
+    question.press("Enter")
+    answer = page.locator("#log .msg[data-conclusion]").last
+    expect(answer.locator(".badge.no")).to_have_text("不可以 / 不是", timeout=30_000)
+    expect(answer.locator(".points li").first).to_contain_text("不得将其排斥在招标采购项目之外")
+    source = answer.locator(".source").first
+    expect(source).to_contain_text("浙经信技术〔2013〕573号")
+    _shows_chinese(page, tmp_path / "structured.png")
+    source.click()
+    expect(page.locator("#clause-dialog mark")).to_contain_text("不得将其排斥")
+
+
 def test_self_check_reaches_a_verdict_with_the_end_date(page: Page, tmp_path: Path) -> None:
     page.get_by_role("tab", name="资格自测").click()
     page.locator("select[name=in_catalog]").select_option("true")

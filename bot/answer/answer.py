@@ -24,6 +24,20 @@ CONCLUSIONS: tuple[Conclusion, ...] = ("yes", "no", "conditional", "not_specifie
 
 
 @dataclass(frozen=True)
+class Point:
+    """One 要点: a verbatim sentence (or semicolon part) of a cited clause."""
+
+    text: str
+    doc_id: str
+    clause_id: str
+    label: str
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON form."""
+        return {"text": self.text, "doc_id": self.doc_id, "clause_id": self.clause_id, "label": self.label}
+
+
+@dataclass(frozen=True)
 class CatalogNeed:
     """What a catalog answer searched for: the need in the user's words and an optional region."""
 
@@ -46,6 +60,8 @@ class Answer:
     facts: Mapping[str, Any] = field(default_factory=dict)  # what the asker's case is understood to be
     catalog_need: CatalogNeed | None = None
     conclusion: Conclusion = "informational"  # what the answer's first line concludes
+    lead: str = ""  # that first line, without its clause label ("" for verdict and catalog answers)
+    points: tuple[Point, ...] = ()  # the 要点 of a clause answer
     composer: Literal["extractive", "llm"] = "extractive"  # which composer wrote the answer text
     sentences_removed: int = 0  # generated sentences removed by verification
     fallback_reason: str = ""  # why a configured LLM was not used for this answer
@@ -55,6 +71,8 @@ class Answer:
         return {
             "answer": self.answer,
             "conclusion": self.conclusion,
+            "lead": self.lead,
+            "points": [p.to_dict() for p in self.points],
             "intent": self.intent,
             "grounded": self.grounded,
             "citations": [c.to_dict() for c in self.citations],

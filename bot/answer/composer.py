@@ -12,13 +12,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from bot.answer.answer import Answer, CatalogNeed, timings
+from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
 from bot.answer.conclusion import conclude
-from bot.answer.form import read_form
+from bot.answer.form import question_parts, read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
-from bot.answer.phrasing import out_of_scope_answer, render_answer
+from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
 from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
@@ -30,6 +30,7 @@ from knowledge.kb.models import Citation, ScoredClause
 from knowledge.retrieval.hybrid import HybridRetriever
 from knowledge.rules.engine import evaluate
 from knowledge.rules.loader import Rule, load_rules
+from knowledge.text.modality import pieces
 
 MAX_CITATIONS = 3
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
@@ -95,6 +96,22 @@ class AnswerComposer:
             return []
         children = [c for c in self.kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
         return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
+
+    def _part_points(self, text: str, citations: list[Citation], points: list[Point]) -> list[Point]:
+        """For a multi-part question, the sentence of the cited clauses that best answers each later
+        part, when the points do not have it yet: one point per part."""
+        extra: list[Point] = []
+        for part in question_parts(text)[1:]:
+            asked = {w for w in self.kb.lexicon.words(self.kb.lexicon.query_text(part)) if len(w) > 1}
+            best: tuple[int, str, Citation] | None = None
+            for c in citations:
+                for piece in pieces(c.text):
+                    overlap = sum(w in piece for w in asked)
+                    if overlap and (best is None or overlap > best[0]):
+                        best = (overlap, piece, c)
+            if best and all(best[1] not in p.text for p in [*points, *extra]):
+                extra.append(Point(best[1], best[2].doc_id, best[2].clause_id, best[2].label))
+        return extra
 
     def _is_policy_talk(self, text: str) -> bool:
         """True when every word of ``text`` is the policy's own (a rule question, not a product need)."""
@@ -200,8 +217,14 @@ class AnswerComposer:
         if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
             citations[0] = dataclasses.replace(first, quote=concluded.decisive)
         headings = [kb.clause(c.doc_id, c.clause_id).heading for c in citations]
-        text = render_answer(concluded.lead, citations, headings, english, outline=self._outline(citations[0]))
+        points = answer_points(citations)
+        first = citations[0]
+        points[1:1] = [Point(text, first.doc_id, first.clause_id, first.label) for text in concluded.support]
+        points += self._part_points(question.text, citations, points)
+        del points[MAX_POINTS:]
+        text = render_answer(concluded.lead, citations, headings, points, english, outline=self._outline(citations[0]))
         finished = time.perf_counter()
         return Answer(answer=text, intent=classify_intent(result.query_text), grounded=True,
                       citations=tuple(citations), kb_version=kb.version, conclusion=concluded.kind,
+                      lead=concluded.lead, points=tuple(points),
                       timings_ms=timings(t1 - t0, finished - t1, finished - started))

@@ -57,6 +57,7 @@ class Concluded:
     kind: Conclusion
     lead: str
     decisive: str  # a verbatim sentence of the first cited clause
+    support: tuple[str, ...] = ()  # further sentences of that clause bearing on the same question
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,30 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
     if form.kind in _VALUE or form.kind in ("confirm", "procedure"):  # the sentence about what is asked
         parts = pieces(clause_text) or [quote]
         return max(parts, key=lambda p: (sum(len(w) for w in set(words) if w in p), p == quote))
-    wanted = ("prohibition", "duty") if form.excluding else _WANTED.get(form.kind, ())
+    wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
+    if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
+        wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
     if not wanted or forces(quote) & set(wanted):
         return quote
     candidates = [p for p in pieces(clause_text) if forces(p) & set(wanted)]
     if not candidates:
         return quote
     return max(candidates, key=lambda p: (sum(w in p for w in words), -candidates.index(p)))
+
+
+def supporting(form: QuestionForm, decisive: str, clause_text: str, words: Sequence[str]) -> tuple[str, ...]:
+    """Another sentence of the clause that bears on the question, a point of its own: for an
+    obligation or permission question one with the force it turns on (不得排斥 beside 同等条件下优先);
+    otherwise the one sharing most question words, when it shares at least two."""
+    asked = {w for w in words if len(w) > 1 and w not in _GENERIC}
+    others = [p for p in pieces(clause_text) if p not in decisive and len(p) > 20]  # not a heading
+    if form.kind in ("obligation", "permission") and not form.excluding:
+        wanted = set(_WANTED[form.kind])
+        forced = [p for p in others if forces(p) & wanted and any(w in p for w in asked)]
+        if forced:
+            return (forced[0],)
+    scored = sorted(((sum(w in p for w in asked), -i, p) for i, p in enumerate(others)), reverse=True)
+    return (scored[0][2],) if scored and scored[0][0] >= 2 else ()
 
 
 def _words(english: bool) -> dict[str, str]:
@@ -159,7 +177,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     found = forces(sentence)
 
     def done(kind: Conclusion, key: str, **fill: str) -> Concluded:
-        return Concluded(kind, w[key].format(**fill), sentence)
+        return Concluded(kind, w[key].format(**fill), sentence, supporting(form, sentence, clause_text, words))
 
     if form.kind in _VALUE:
         if _VALUE[form.kind].search(sentence):

@@ -75,6 +75,12 @@ def _asked(text: str) -> list[str]:
     return [p for p in parts if p.rstrip().endswith(("？", "?"))] or parts[-1:] or [text]
 
 
+def question_parts(text: str) -> list[str]:
+    """The separate questions of a multi-part question (each ending in ？/?); one part otherwise."""
+    parts = [p.strip() for p in _asked(text) if p.strip()]
+    return parts if len(parts) > 1 else [text]
+
+
 _VALUE_FORMS = ("actor", "time", "quantity", "procedure", "criteria")
 
 

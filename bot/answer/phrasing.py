@@ -5,13 +5,15 @@ Templates never carry a number, date or body of their own; those only come from 
 
 from __future__ import annotations
 
+from bot.answer.answer import Point
 from knowledge.kb.knowledge_base import KnowledgeBase
 from knowledge.kb.models import Citation
+from knowledge.kb.translations import english_renderings
 from knowledge.text.modality import pieces
 
 ZH = {"points": "要点：", "basis": "依据："}
 EN = {"points": "Key points:", "basis": "Basis (verbatim, in Chinese):"}
-MAX_POINTS = 4
+MAX_POINTS = 5
 
 
 def source_line(citation: Citation) -> str:
@@ -20,29 +22,31 @@ def source_line(citation: Citation) -> str:
     return f"  —《{citation.doc_title}》{number}"
 
 
-def answer_points(citations: list[Citation]) -> list[str]:
-    """The 要点: each quoted sentence or semicolon part of the cited clauses, with its label, in order
-    (at most :data:`MAX_POINTS`); the clause headings are not points."""
-    points: list[str] = []
-    for c in citations:
-        points += [f"{piece}〔{c.label}〕" for piece in pieces(c.quote)]
+def answer_points(citations: list[Citation]) -> list[Point]:
+    """The 要点: each quoted sentence or semicolon part of the cited clauses, in order (at most
+    :data:`MAX_POINTS`); the clause headings are not points."""
+    points = [Point(piece, c.doc_id, c.clause_id, c.label) for c in citations for piece in pieces(c.quote)]
     return points[:MAX_POINTS]
 
 
-def render_answer(lead: str, citations: list[Citation], headings: list[str], english: bool,
-                  outline: list[str] | None = None, translations: dict[str, str] | None = None) -> str:
-    """Conclusion with the main clause label, the points (the quoted sentences; for a bare heading,
-    what it comprises), then 依据: each verbatim quote under its clause heading, with its document.
-    ``translations`` (clause id → unofficial English rendering) are shown beside the Chinese quotes."""
+def render_answer(lead: str, citations: list[Citation], headings: list[str], points: list[Point], english: bool,
+                  outline: list[str] | None = None) -> str:
+    """Conclusion with the main clause label, the points (for a bare heading, what it comprises), then
+    依据: each verbatim quote under its clause heading, with its document. In English answers the
+    headings are English and each quote has the document's unofficial English rendering of its clause
+    beside it, or a note that the document has none."""
     words = EN if english else ZH
     lines = [f"{lead}〔{citations[0].label}〕", words["points"]]
-    lines += [f"• {item}" for item in (outline or answer_points(citations))]
+    lines += [f"• {item}" for item in outline] if outline else [f"• {p.text}〔{p.label}〕" for p in points]
     lines.append(words["basis"])
     for c, heading in zip(citations, headings, strict=True):
-        title = f"{heading}：" if heading and heading != c.quote else ""
+        rendering = english_renderings(c.doc_id).get(c.clause_id) if english else None
+        heading = rendering.heading if rendering and rendering.heading else heading
+        title = f"{heading}{'：' if not english else ': '}" if heading and heading != c.quote else ""
         lines.append(f"〔{c.label}〕{title}“{c.quote}”")
-        if translations and c.clause_id in translations:
-            lines.append(f"  English (unofficial rendering): {translations[c.clause_id]}")
+        if english:
+            lines.append(f"  English (unofficial rendering of the clause): {rendering.text}" if rendering
+                         else "  (No English rendering of this document: the quote is Chinese only.)")
         lines.append(source_line(c))
     return "\n".join(lines)
 

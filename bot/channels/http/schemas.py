@@ -31,12 +31,23 @@ class AskRequest(BaseModel):
         return value.strip()
 
 
+class PointPublic(BaseModel):
+    """One 要点 of an answer: a verbatim sentence of a cited clause."""
+
+    text: str
+    doc_id: str
+    clause_id: str
+    label: str
+
+
 class AskResponse(BaseModel):
     """``POST /v1/ask`` response."""
 
     answer: str
     conclusion: Literal["yes", "no", "conditional", "not_specified", "informational", "needs_info", "out_of_scope"] = Field(
         default="informational", description="what the answer's first line concludes (added in 0.2; see docs/answers.md)")
+    lead: str = Field(default="", description="the conclusion sentence of a clause answer, without its label")
+    points: list[PointPublic] = Field(default_factory=list, description="要点: verbatim sentences of the cited clauses")
     intent: Literal["eligibility", "incentive", "procurement", "catalog", "general", "out_of_scope"]
     grounded: bool
     citations: list[Citation]  # the knowledge-side record is the public shape

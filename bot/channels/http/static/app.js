@@ -10,7 +10,9 @@ const I18N = {
     lang: "English", sample: "示例", withdrawn: "已退出", alternatives: "替代产品", none: "没有找到相符的产品。",
     publish: "确认发布", rollback: "回滚到此版本", current: "当前", unknown: "未填", yes: "是", no: "否",
     met: "适用", not_met: "不适用", needs_info: "待确认", periodEnd: "期限截止日", thinking: "正在查找条款……",
-    noToken: "请先输入令牌。", error: "出错了：" },
+    noToken: "请先输入令牌。", error: "出错了：", points: "要点", basis: "依据（原文）",
+    c_yes: "可以", c_no: "不可以 / 不是", c_conditional: "有条件", c_not_specified: "未作具体规定",
+    c_informational: "文件规定", c_needs_info: "待补充信息", c_out_of_scope: "未收录" },
   en: { title: "Zhejiang Made quality products — policy Q&A", tabAsk: "Ask", tabCheck: "Self-check", tabCatalog: "Catalog",
     tabAdmin: "Admin", send: "Send", placeholder: "Ask a question; Enter sends, Shift+Enter for a new line",
     question: "Question", audience: "I am", enterprise: "an enterprise", buyer: "a buyer", asOf: "As of",
@@ -20,7 +22,10 @@ const I18N = {
     close: "Close", lang: "中文", sample: "sample", withdrawn: "withdrawn", alternatives: "Alternatives",
     none: "No matching products.", publish: "Publish", rollback: "Roll back to this version", current: "current",
     unknown: "unknown", yes: "yes", no: "no", met: "applies", not_met: "does not apply", needs_info: "needs information",
-    periodEnd: "Period ends", thinking: "Looking up the clauses…", noToken: "Enter a token first.", error: "Error: " },
+    periodEnd: "Period ends", thinking: "Looking up the clauses…", noToken: "Enter a token first.", error: "Error: ",
+    points: "Key points", basis: "Basis (verbatim)", c_yes: "Yes", c_no: "No", c_conditional: "Conditional",
+    c_not_specified: "Not specified", c_informational: "What the policy says", c_needs_info: "Needs information",
+    c_out_of_scope: "Not covered" },
 };
 const EXAMPLES = {
   zh: ["进了目录的产品投标能视同有业绩吗？", "参加省级政府组织的展会，展位费有资助吗？", "有没有可以替代进口高压变频器的目录产品？",
@@ -103,6 +108,25 @@ function withCitationLinks(text, citations) {
   return parts;
 }
 
+// A clause answer as structure: conclusion badge and sentence, the points, then one card per cited
+// clause (quote, document, 文号) that opens the clause. Verdict and catalog answers keep their text.
+function structuredAnswer(body) {
+  const clauses = body.citations.filter((c) => c.kind !== "catalog");
+  const byClause = new Map(clauses.map((c) => [`${c.doc_id}|${c.clause_id}`, c]));
+  const cite = (c) => el("button", { type: "button", class: "cite", "aria-label": `查看原文 ${c.label}`,
+    onclick: () => openClause(c) }, `〔${c.label}〕`);
+  const head = el("p", { class: "lead" }, el("span", { class: `badge ${body.conclusion}` }, t(`c_${body.conclusion}`)),
+    " ", body.lead, clauses.length ? cite(clauses[0]) : null);
+  const points = el("ul", { class: "points" }, body.points.map((p) => {
+    const c = byClause.get(`${p.doc_id}|${p.clause_id}`);
+    return el("li", {}, p.text, c ? cite(c) : `〔${p.label}〕`);
+  }));
+  const cards = el("div", { class: "sources" }, clauses.map((c) => el("button", { type: "button", class: "source",
+    "aria-label": `查看原文 ${c.label}`, onclick: () => openClause(c) },
+    el("strong", {}, `〔${c.label}〕`), el("q", {}, c.quote), el("small", {}, `《${c.doc_title}》${c.doc_number}`))));
+  return [head, el("h4", {}, t("points")), points, el("h4", {}, t("basis")), cards];
+}
+
 function productCard(p, withAlternatives = true) {
   const tags = [p.is_sample ? el("span", { class: "tag" }, t("sample")) : null,
     p.status === "withdrawn" ? el("span", { class: "tag withdrawn" }, t("withdrawn")) : null];
@@ -129,7 +153,9 @@ async function ask(question) {
   $("#log").append(pending);
   try {
     const body = await postJSON("/v1/ask", { question, session_id: sessionId });
-    pending.replaceChildren(...withCitationLinks(body.answer, body.citations));
+    pending.replaceChildren(...(body.lead && body.points.length ? structuredAnswer(body)
+      : withCitationLinks(body.answer, body.citations)));
+    pending.dataset.conclusion = body.conclusion;
     if (body.products.length) pending.append(el("div", { class: "cards" }, body.products.map((p) => productCard(p))));
   } catch (err) { pending.replaceChildren(el("span", { class: "error" }, t("error") + err.message)); }
   pending.scrollIntoView({ block: "nearest" });
