@@ -97,6 +97,19 @@ class AnswerComposer:
         children = [c for c in self.kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
         return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
 
+    def _where_detail_lives(self, citations: list[Citation]) -> list[Citation]:
+        """For a detail the text does not give: the document's attachment note (e.g. 认定方案（试行）),
+        which names where it lives, when the answer does not cite it yet. The KB holds the note only."""
+        doc_id = citations[0].doc_id
+        if any(c.clause_id == "attachment" for c in citations):
+            return []
+        note = next((c for c in self.kb.clauses_of(doc_id) if c.clause_id == "attachment"), None)
+        if note is None:
+            return []
+        document = self.kb.documents[doc_id]
+        return [Citation(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
+                         clause_id=note.clause_id, label=note.label, quote=note.text.strip(), text=note.text)]
+
     def _part_points(self, text: str, citations: list[Citation], points: list[Point]) -> list[Point]:
         """For a multi-part question, the sentence of the cited clauses that best answers each later
         part, when the points do not have it yet: one point per part."""
@@ -216,15 +229,24 @@ class AnswerComposer:
                              kb.lexicon.words, english)
         if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
             citations[0] = dataclasses.replace(first, quote=concluded.decisive)
+        form = read_form(question.text)
+        lead = concluded.lead
+        if concluded.kind == "not_specified" and (form.kind in ("criteria", "procedure")
+                                                  or classify_intent(result.query_text) == "eligibility"):
+            note = self._where_detail_lives(citations)
+            if note:
+                citations += note
+                lead += (" The details are in the document's attachment, which this knowledge base does not hold."
+                         if english else "具体规定见文件所列附件，本知识库未收录附件全文。")
         headings = [kb.clause(c.doc_id, c.clause_id).heading for c in citations]
         points = answer_points(citations)
         first = citations[0]
         points[1:1] = [Point(text, first.doc_id, first.clause_id, first.label) for text in concluded.support]
         points += self._part_points(question.text, citations, points)
         del points[MAX_POINTS:]
-        text = render_answer(concluded.lead, citations, headings, points, english, outline=self._outline(citations[0]))
+        text = render_answer(lead, citations, headings, points, english, outline=self._outline(citations[0]))
         finished = time.perf_counter()
         return Answer(answer=text, intent=classify_intent(result.query_text), grounded=True,
                       citations=tuple(citations), kb_version=kb.version, conclusion=concluded.kind,
-                      lead=concluded.lead, points=tuple(points),
+                      lead=lead, points=tuple(points),
                       timings_ms=timings(t1 - t0, finished - t1, finished - started))

@@ -114,21 +114,32 @@ def _scope_of(sentence: str) -> str:
     return sentence[start: end if end > 0 else len(sentence)].strip("，。； ")
 
 
+def _overlap(text: str, words: Sequence[str]) -> int:
+    """How much of the question ``text`` repeats: the length of the (multi-character) words it contains."""
+    folded = text.replace("《", "").replace("》", "")
+    return sum(len(w) for w in set(words) if len(w) > 1 and w in folded)
+
+
 def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: Sequence[str]) -> str:
     """The sentence of the clause the conclusion rests on: the quote, unless the form needs a force
     the quote lacks and another sentence of the clause has it (the one sharing most question words)."""
     if form.kind in _VALUE or form.kind in ("confirm", "procedure"):  # the sentence about what is asked
         parts = pieces(clause_text) or [quote]
-        return max(parts, key=lambda p: (sum(len(w) for w in set(words) if w in p), p == quote))
+        return max(parts, key=lambda p: (_overlap(p, words), p == quote))
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
-    if not wanted or forces(quote) & set(wanted):
+    in_quote = pieces(quote)
+    if not wanted:
         return quote
-    candidates = [p for p in pieces(clause_text) if forces(p) & set(wanted)]
+    if len(in_quote) == 1 and forces(quote) & set(wanted):
+        return quote
+    # One sentence: of the quote when it has the force asked about, else of the whole clause.
+    candidates = [p for p in in_quote if forces(p) & set(wanted)] or [
+        p for p in pieces(clause_text) if forces(p) & set(wanted)]
     if not candidates:
         return quote
-    return max(candidates, key=lambda p: (sum(w in p for w in words), -candidates.index(p)))
+    return max(candidates, key=lambda p: (_overlap(p, words), -candidates.index(p)))
 
 
 def supporting(form: QuestionForm, decisive: str, clause_text: str, words: Sequence[str]) -> tuple[str, ...]:
@@ -165,7 +176,8 @@ def _words(english: bool) -> dict[str, str]:
             "not_must": "不是必须。文件的要求如下。", "exception": "不需要：文件对此有例外（{c}）。",
             "no": "不可以。", "not_so": "不是，文件的规定不同。",
             "not_for_you": "不是。本文件的这项要求只针对：{s}。",
-            "not_specified": "文件未作具体规定。文件只写到以下内容。", "open": "根据文件规定："}
+            "not_specified": "文件未作具体规定。文件只写到以下内容。",
+            "open": "根据文件规定："}
 
 
 def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, words: Sequence[str],

@@ -51,7 +51,7 @@ _UNIVERSAL = re.compile(r"所有|都(能|可以|会|自动|算|有)|自动|只�
                         r"一直|任何|不管|无论|直接|马上|就能|"
                         r"\balways\b|automatic|\ball\b|forever|permanent|every\b|\bfull\b", _I)
 _PRIVATE = re.compile(r"民营|私营|私企|私人|自有资金|自筹|自己出钱|自掏腰包|个人|外资|老百姓|消费者|居民|private|own (funds|money)|privately", _I)
-_PUBLIC = re.compile(r"国企|国有|政府采购|财政|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
+_PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
                      r"state-owned|\bSOE\b|government|public (funds|money|project)|state-funded", _I)
 _STATES_BAN = re.compile(r"(不允许|不得|禁止|(?<![能可])不能|(?<!可)不可以|不准)[^，。？?]{0,20}(排斥|排除|拒绝)|"
                          r"(forbidden|prohibited|not allowed|banned) (for .{1,60} )?to (exclude|refuse|reject)", _I)

@@ -1,0 +1,105 @@
+"""The conclusion of a clause answer, table-driven: question form × the force of the answering sentence
+× whom it binds, against the real clauses of 573号 (no embedding model: the clause is given)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer.conclusion import conclude
+from bot.answer.form import question_parts, read_form
+from ingest.policy.parser import parse_text
+from knowledge.text.lexicon import shared_lexicon
+from knowledge.text.modality import forces
+
+POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"
+CLAUSES = {c.clause_id: c.text for c in parse_text(POLICY.read_text(encoding="utf-8")).clauses}
+SEATS = "联席会议办公室设在省经信委。"
+
+
+def _conclude(question: str, clause_id: str, quote: str | None = None) -> tuple[str, str, str]:
+    lexicon = shared_lexicon()
+    text = CLAUSES[clause_id]
+    words = lexicon.words(lexicon.query_text(question))
+    done = conclude(read_form(question), question, quote or text, text, words, lexicon.words,
+                    lexicon.is_english(question))
+    return done.kind, done.lead, done.decisive
+
+
+@pytest.mark.parametrize(("question", "clause", "kind", "lead"), [
+    # obligation × preference / prohibition of exclusion → not required
+    ("我们单位采购，是不是一定要选目录里的？", "三(二)2", "no", "不是必须"),
+    ("Are we required to purchase listed products?", "三(二)2", "no", "not required"),
+    # obligation × a duty on a condition → the condition itself, quoted
+    ("招标人必须允许目录产品参加投标吗？", "三(二)2", "conditional", "产品核心技术高于国内领先水平，并具有明晰自主知识产权"),
+    # obligation × an exception the asker is in → no
+    ("如果《目录》中没有这类产品，推荐三个以上品牌时还必须放一个目录产品吗？", "三(二)6", "no", "例外"),
+    # may they exclude? × 不得 → no; the question stating the ban is confirmed
+    ("标书里可以注明不让目录产品参加吗？", "三(二)2", "no", "不可以"),
+    ("Can a state-funded project owner exclude catalogue products from its tender?", "三(二)2", "no", "No."),
+    ("政府采购单位是不是不允许把目录产品排斥在招标之外？", "三(二)2", "yes", "是的"),
+    # a duty on public money, asked for a private project → not for you, scope quoted
+    ("私营公司用自有资金建仓库，也要优先选目录产品吗？", "三(二)2", "no", "国有企业投资的项目"),
+    # existence × provision: conditional unless the question states the condition
+    ("展位费有资助吗？", "三(二)4", "conditional", "企业参加由省级政府层面主办或组织的品牌展会和推广活动"),
+    ("参加省级政府主办的品牌展会，展位费有资助吗？", "三(二)4", "yes", "有。"),
+    # value questions: the value when the text gives one, else not specified
+    ("展位费资助的比例是多少？", "三(二)4", "not_specified", "未作具体规定"),
+    ("How much is the fiscal reward?", "三(二)3", "not_specified", "does not specify"),
+    ("视同业绩的有效期是几年？", "三(二)2", "informational", "根据文件规定"),
+    ("联席会议办公室设在哪个部门？", "三(一)", "informational", "根据文件规定"),
+    ("申报需要走什么流程？", "三(二)1", "not_specified", "未作具体规定"),
+    # confirm questions: a premise the text states differently, a claim of "forever"
+    ("文件目标是到2015年规上工业新产品产值年均增长20%，对吧？", "一(二)", "no", "不是"),
+    ("联席会议办公室是不是设在省财政厅？", "三(一)", "no", "不是"),
+    ("列入以后是永久的吗？", "三(二)1", "no", "不是"),
+])
+def test_conclusion_for_each_form(question: str, clause: str, kind: str, lead: str) -> None:
+    got_kind, got_lead, decisive = _conclude(question, clause)
+    assert (got_kind, lead in got_lead) == (kind, True), got_lead
+    assert decisive in CLAUSES[clause]  # the sentence it rests on is verbatim
+
+
+def test_the_decisive_sentence_is_the_one_with_the_force_asked_about() -> None:
+    # The quote retrieval chose is the track-record sentence; "may they keep it out?" rests on 不得排斥.
+    track_record = CLAUSES["三(二)2"].split("。")[-2] + "。"
+    _, _, decisive = _conclude("招标文件里能写明不接受目录产品投标吗？", "三(二)2", quote=track_record)
+    assert "不得将其排斥在招标采购项目之外" in decisive
+
+
+def test_the_seat_of_the_office_is_found_in_its_own_sentence() -> None:
+    assert SEATS in CLAUSES["三(一)"]
+    _, _, decisive = _conclude("联席会议办公室是不是设在省财政厅？", "三(一)")
+    assert decisive == SEATS
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("政府采购单位和国有投资为主的项目建设单位不得将其排斥在招标采购项目之外；", {"prohibition", "public_scope"}),
+    ("同等条件下优先采购《目录》产品。", {"preference", "condition"}),
+    ("招标人须允许其参加工程的投标和政府采购竞争。", {"duty", "public_scope"}),
+    ("鼓励企业应用第三方电子商务平台发布信息、开拓市场。", {"encouragement"}),
+    ("对列入《目录》的装备制造业首台（套）产品生产企业的保费优先给予补贴。", {"preference", "provision"}),
+])
+def test_modality_is_read_from_the_wording(sentence: str, expected: set[str]) -> None:
+    assert expected <= forces(sentence)
+
+
+@pytest.mark.parametrize(("question", "kind", "project"), [
+    ("我们的产品是伺服电机，已经进了目录。能不能参加政府采购投标？", "permission", "public"),
+    ("区属国企的项目，同等条件下要不要优先采购目录产品？", "obligation", "public"),
+    ("民营企业自筹资金的项目必须买目录产品吗？", "obligation", "private"),
+    ("财政奖励能拿吗？具体多少钱？", "quantity", None),
+    ("What must a buyer do when it lets bidders recommend brands?", "obligation", None),
+    ("When does the deemed track record expire?", "time", None),
+    ("Who compiles the catalogue?", "actor", None),
+])
+def test_the_form_is_read_from_the_whole_question(question: str, kind: str, project: str | None) -> None:
+    form = read_form(question)
+    assert (form.kind, form.project) == (kind, project)
+
+
+def test_a_multi_part_question_is_split_into_its_parts() -> None:
+    parts = question_parts("目录谁负责编？是怎么公布的？已经入选的产品会不会被退出？")
+    assert len(parts) == 3 and parts[-1].startswith("已经入选")
+    assert question_parts("参加展会有补贴吗？") == ["参加展会有补贴吗？"]
