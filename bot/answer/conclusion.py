@@ -85,9 +85,9 @@ def stated_in(condition: str, question: str, question_words: Sequence[str], word
     words (canonical forms: 省里 = 省级) are among the question's; for a condition of only generic
     words (除《目录》中没有的产品外), its remaining wording occurs in the question."""
     wanted = {w for w in words_of(condition) if w not in _GENERIC and len(w) > 1}
-    if not wanted:
-        rest = [p for p in re.split(r"[《》“”的，、]|目录|产品|企业|项目|除|外|中", condition) if len(p) > 1]
-        return bool(rest) and all(p in question for p in rest)
+    if not wanted:  # 除《目录》中没有的产品外: its words in order, close together (目录…没有…产品)
+        tokens = [t for t in re.split(r"[《》“”，、的中除外]+", condition) if t]
+        return bool(tokens) and re.search(".{0,12}".join(map(re.escape, tokens)), question) is not None
     return len(wanted & set(question_words)) >= 0.35 * len(wanted)
 
 

@@ -14,6 +14,7 @@ from bot.answer.verdicts.stated_facts import extract_facts
 from knowledge.errors import FactError
 from knowledge.rules.facts import parse_facts
 from knowledge.text.lexicon import Lexicon
+from knowledge.text.normalize import to_simplified
 
 MAX_QUESTION = 2000
 
@@ -34,7 +35,7 @@ def question_problem(text: str) -> str | None:
 class Question:
     """One question as the library understands it."""
 
-    text: str  # as asked, trimmed
+    text: str  # as asked, trimmed, in simplified characters
     canonical: str  # width-folded, synonyms mapped, English glossary terms appended (what the KB is matched on)
     words: tuple[str, ...]  # content words of the canonical text
     english: bool
@@ -44,7 +45,7 @@ class Question:
     def parse(cls, text: str, lexicon: Lexicon, sectors: Iterable[str] = ()) -> Question:
         """Read ``text`` (already validated: 1–2000 characters). ``sectors`` are the sector names the
         rules and the catalog know, so a stated sector (智能交通) is recognised."""
-        text = text.strip()
+        text = to_simplified(text.strip())  # traditional characters are read as simplified
         canonical = lexicon.query_text(text)
         return cls(text=text, canonical=canonical, words=tuple(lexicon.words(canonical)),
                    english=lexicon.is_english(text), stated_facts=_valid_facts(extract_facts(text, sectors)))

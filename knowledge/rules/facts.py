@@ -32,6 +32,8 @@ class DateRange:
     def __str__(self) -> str:
         if self.exact:
             return self.first.isoformat()
+        if (self.first.month, self.first.day, self.last.month, self.last.day) == (1, 1, 12, 31):
+            return f"{self.first:%Y}"
         return f"{self.first:%Y-%m}"
 
 
@@ -98,11 +100,11 @@ FACTS: dict[str, FactSpec] = {spec.name: spec for spec in (
 
 _TRUE = {"true", "yes", "y", "1", "是", "有", "对", "已", "已列入", "符合"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "没有", "不是", "未列入", "不符合"}
-_DATE = re.compile(r"^\s*(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:(?:[-/.月])\s*(\d{1,2})\s*日?|月)?\s*$")
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:(?:[-/.年])\s*(\d{1,2})\s*(?:(?:[-/.月])\s*(\d{1,2})\s*日?|月)?|年)?\s*$")
 
 
 def parse_date(value: Any) -> DateRange:
-    """A date or a month, from ISO text, 2024/3/1, 2024年3月1日, 2024年3月 or a ``date``."""
+    """A date, a month or a year, from ISO text, 2024/3/1, 2024年3月1日, 2024年3月, 2024年 or a ``date``."""
     if isinstance(value, DateRange):
         return value
     if isinstance(value, dt.datetime):
@@ -114,9 +116,12 @@ def parse_date(value: Any) -> DateRange:
     match = _DATE.match(str(value))
     if not match:
         raise ValueError(f"无法识别的日期：{value}")
-    year, month = int(match.group(1)), int(match.group(2))
+    year = int(match.group(1))
     if not 1900 <= year <= 2200:
         raise ValueError(f"年份超出范围（1900–2200）：{value}")
+    if match.group(2) is None:  # a year alone decides only what holds all year round
+        return DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    month = int(match.group(2))
     if match.group(3):
         day = dt.date(year, month, int(match.group(3)))
         return DateRange(day, day)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from typing import Any
 
 _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 
@@ -15,6 +17,18 @@ _SPACE_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 def normalize_whitespace(text: str) -> str:
     """Collapse runs of spaces/tabs (incl. ideographic space) to one space and strip the ends."""
     return _SPACE_RUN.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc  # OpenCC's own dictionaries, bundled in the wheel: no download
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional characters written as simplified (製造 → 制造, 目錄 → 目录)."""
+    return str(_t2s().convert(text))
 
 
 def fold(text: str) -> str:

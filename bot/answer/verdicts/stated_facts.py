@@ -22,7 +22,7 @@ _ASKING = re.compile(r"需要|需不需要|是否|要不要|必须|才能|吗|�
 _SEGMENT = re.compile(r"(?:[^，。；,;！!？?\n.]|\.(?=\d))+[，。；,;！!？?\n.]?")  # "." ends an English sentence
 _NOT_YET = re.compile(r"申请|申报|准备|计划|打算|争取|希望")
 _DATE = r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号])?|[\-/.]\s*(\d{1,2})\s*[日号]?|月)?"
-_CERTIFIED = re.compile(_DATE + r"[^，。,；;？?]{0,6}?(?:被|获)?(?:认定|列入|入选|进入|纳入|公布|评上|获评)")
+_CERTIFIED = re.compile(r"(?:" + _DATE + r"|(\d{4})\s*年)[^，。,；;？?]{0,6}?(?:被|获)?(?:认定|列入|入选|进入|纳入|公布|评上|获评)")
 _CERTIFIED_AFTER = re.compile(r"(?:认定|入选|列入)(?:日期|时间)?(?:是|为|于|在)\s*" + _DATE)
 _WITHDRAWN = re.compile(_DATE + r"[^，。,；;？?]{0,6}?(?:被)?(?:退出|撤销|移出)")
 _EN_CERTIFIED = re.compile(r"certified (?:on|in) (\d{4})-(\d{1,2})(?:-(\d{1,2}))?", re.IGNORECASE)
@@ -59,8 +59,11 @@ _SUPPLIER_STANDARD = re.compile(r"引用[^，。,；;？?]{0,12}(技术标准|�
 
 
 def _date(match: re.Match[str]) -> str:
-    """YYYY-MM-DD, or YYYY-MM when the day is not stated (groups: year, month, day[, day])."""
+    """YYYY-MM-DD, YYYY-MM when the day is not stated, YYYY when only the year is (groups: year,
+    month, day[, day][, year alone])."""
     year, month = match.group(1), match.group(2)
+    if year is None:
+        return next(g for g in match.groups()[::-1] if g)  # "2014年被认定": the year alone
     day = next((g for g in match.groups()[2:] if g), None)
     return f"{year}-{int(month):02d}-{int(day):02d}" if day else f"{year}-{int(month):02d}"
 
