@@ -186,10 +186,13 @@ class AnswerComposer:
         answer = None
         if scope.reason not in ("injection", "other_region"):
             answer = self._verdict_answer(question, facts, as_of or dt.date.today(), started, own_case)
-            # Verdicts that only ask for more facts help someone who is filling in a case (a profile,
-            # a session); a passing first-person question is better answered from the clause text.
-            if answer is not None and answer.conclusion == "needs_info" and not (own_case or question.stated_facts):
-                answer = None
+            if answer is not None and answer.conclusion == "needs_info":
+                # Verdicts that only ask for more facts help someone filling in a case (a profile, a
+                # session, stated facts). When the clause itself settles the question — "不是必须",
+                # "全免？不是", "文件未作具体规定" — that answers it without asking for anything.
+                clause = self._answer(question, scope, started)
+                if not (own_case or question.stated_facts) or clause.conclusion in ("no", "not_specified"):
+                    answer = clause
         answer = answer or self._answer(question, scope, started)
         return dataclasses.replace(answer, facts=facts)
 

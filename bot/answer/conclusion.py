@@ -234,7 +234,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         if not positive:
             return done("informational", "open")
         has = "has_" if form.kind == "existence" else ""
-        blocking = condition is not None and (form.kind != "confirm" or condition.kind != "exception")
+        # "国有企业投资的项目在不在优先采购的范围里？": asked whether it is among those covered.
+        covered = form.kind == "confirm" and _overlap(_scope_of(sentence), words) >= 4
+        blocking = condition is not None and not covered and (form.kind != "confirm" or condition.kind != "exception")
         if condition and blocking and not stated_in(condition.text, question, words, words_of) and not exception_applies:
             suffix = {"requirement": "", "circumstance": "_when", "exception": "_except"}[condition.kind]
             return done("conditional", f"{has}cond{suffix}", c=condition.text)
