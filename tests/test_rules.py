@@ -292,3 +292,17 @@ def test_english_own_case_question_gets_an_english_framed_verdict(base_url: str)
     body = httpx.post(f"{base_url}/v1/ask", json={"question": question, "as_of": "2026-11-24"}).json()
     assert body["verdicts"][0]["rule_id"] == "deemed_track_record" and body["verdicts"][0]["status"] == "met"
     assert body["answer"].startswith("Conclusion: Yes.") and "Sources:" in body["answer"]
+
+
+def test_a_state_owned_enterprise_is_asked_to_confirm_not_marked_out(rules: list[Rule]) -> None:
+    # 国企 may or may not run a 国有投资为主 project: the rule asks, it does not say "does not apply".
+    verdict = _verdict(rules, "no_exclusion", {"buyer_type": "国有企业"})
+    assert verdict.status == "needs_info" and "国有投资为主" in verdict.conditions[0].note
+    assert _verdict(rules, "no_exclusion", {"buyer_type": "其他"}).status == "not_met"
+
+
+def test_a_year_alone_settles_a_period_long_past(rules: list[Rule]) -> None:
+    facts = extract_facts("我们是2014年被认定的，核心技术国际领先，有发明专利", [])
+    assert facts["certified_on"] == "2014"
+    condition = next(c for c in _verdict(rules, "deemed_track_record", facts).conditions if c.fact == "certified_on")
+    assert condition.status == "not_met"

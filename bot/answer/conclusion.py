@@ -33,6 +33,7 @@ _VALUE = {
     "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人"),
     "criteria": re.compile(r"具有|具备|高于|符合[^。；]{0,6}条件"),
 }
+_CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")
 _FIGURES = (re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十]+"), re.compile(r"\d{4}\s*年"),
             re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|个|项|家|倍)"))
 _ORG = re.compile(r"省[\u4e00-\u9fff]{1,6}?(厅|委|局|办)")
@@ -164,6 +165,7 @@ def _words(english: bool) -> dict[str, str]:
                 "cond_when": "Yes, but only “{c}”.", "has_cond_when": "Yes, but only “{c}”.",
                 "cond_except": "Yes, with an exception: “{c}”.", "has_cond_except": "Yes, with an exception: “{c}”.",
                 "not_must": "No, it is not required. What the policy asks for is below.",
+                "must_cond": "Only in this case is it required: “{c}”.",
                 "exception": "No: the policy makes an exception for this case (“{c}”).",
                 "no": "No.", "not_so": "No, the policy says otherwise.",
                 "not_for_you": "No. This requirement covers only: “{s}”.",
@@ -174,6 +176,7 @@ def _words(english: bool) -> dict[str, str]:
             "cond_when": "可以，但仅限{c}。", "has_cond_when": "有，但仅限{c}。",
             "cond_except": "可以，但有例外：{c}。", "has_cond_except": "有，但有例外：{c}。",
             "not_must": "不是必须。文件的要求如下。", "exception": "不需要：文件对此有例外（{c}）。",
+            "must_cond": "仅在以下情形下是必须的：{c}。",
             "no": "不可以。", "not_so": "不是，文件的规定不同。",
             "not_for_you": "不是。本文件的这项要求只针对：{s}。",
             "not_specified": "文件未作具体规定。文件只写到以下内容。",
@@ -212,11 +215,14 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if form.kind == "obligation":
         if exception_applies and condition is not None:
             return done("no", "exception", c=condition.text)
-        if "duty" in found and condition and condition.kind != "exception" and "如" in condition.text:
-            return done("conditional", "cond", c=condition.text)  # 如果…时，应… : a duty in a case
+        case = _CASE.search(sentence)  # 如允许…的 / 如果…时: a duty only in that case
+        if "duty" in found and case is not None and not stated_in(case.group(0), question, words, words_of):
+            if _overlap(case.group(0), words) >= 2:  # asked about that case: required in it
+                return done("conditional", "must_cond", c=case.group(0))
+            return done("no", "not_must")  # asked in general: not required (only in a case)
         if "duty" in found and "prohibition" not in found and "preference" not in found:
-            if condition and not stated_in(condition.text, question, words, words_of):
-                return done("conditional", "cond", c=condition.text)
+            if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of):
+                return done("conditional", "must_cond", c=condition.text)
             return done("yes", "must")
         if found & {"prohibition", "preference", "encouragement", "provision"}:
             return done("no", "not_must")

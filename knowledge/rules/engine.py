@@ -94,6 +94,9 @@ class _Evaluator:
             return ConditionResult(spec.label, spec.fact, required, None, "needs_info", missing=(spec.fact,))
         if test == "within_years":
             return self._within(spec, value, required)
+        for maybe, note in (spec.unsure or {}).items():  # 国有企业: covered only if its project is state-funded
+            if value == parse_facts({spec.fact: maybe})[spec.fact]:
+                return ConditionResult(spec.label, spec.fact, required, show(value), "needs_info", note)
         ok = self._holds(spec, value)
         return ConditionResult(spec.label, spec.fact, required, show(value), "met" if ok else "not_met")
 
