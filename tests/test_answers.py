@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -101,3 +102,20 @@ def test_bare_heading_lists_its_parts(services: Services) -> None:
     answer = services.assistant.ask("保障措施包括哪几个方面？")
     assert answer.citations[0].clause_id == "三"
     assert "加强组织领导〔三（一）〕" in answer.answer and "营造良好氛围〔三（三）〕" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "conclusion", "opening"), [
+    # A private project on its own money: the buyer duties do not bind it (a wrong yes here is the worst error).
+    ("我们是民营房地产公司，项目全是自有资金，没有政府投资。采购电梯是不是也必须优先用目录产品？", "no", "结论：不是"),
+    ("我们单位采购，是不是一定要选目录里的？", "no", "不是必须"),
+    ("标书里可以注明不让目录产品参加吗？", "no", "不可以"),
+    ("我司产品去年被退出目录了，政府采购同等条件优先的待遇还能享受吗？", "no", "不能"),
+    ("展位费资助的比例是多少？", "not_specified", "文件未作具体规定"),
+    ("Are we required to purchase listed products?", "no", "No, it is not required"),
+])
+def test_the_conclusion_answers_the_question_asked(services: Services, question: str, conclusion: str,
+                                                   opening: str) -> None:
+    answer = services.assistant.ask(question, as_of=dt.date(2026, 11, 24))
+    assert answer.conclusion == conclusion and answer.answer.startswith(opening), answer.answer[:200]
+    if answer.points:  # points are sentences of the cited clauses, not headings
+        assert all(p.text in next(c.text for c in answer.citations if c.clause_id == p.clause_id) for p in answer.points)

@@ -230,6 +230,11 @@ class AnswerComposer:
         first = citations[0]
         concluded = conclude(read_form(question.text), question.text, first.quote, first.text, words,
                              kb.lexicon.words, english)
+        if (question.stated_facts.get("catalog_status") == "withdrawn" and concluded.kind in ("yes", "conditional")
+                and "《目录》" in concluded.decisive):  # the rule is for listed products; the asker's was withdrawn
+            concluded = dataclasses.replace(concluded, kind="no", lead=(
+                "No: this applies to products in the Catalogue, and you say yours was withdrawn from it." if english
+                else "不能。该规定针对列入《目录》的产品，而您说明产品已退出《目录》。"))
         if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
             citations[0] = dataclasses.replace(first, quote=concluded.decisive)
         form = read_form(question.text)

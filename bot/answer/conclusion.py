@@ -231,7 +231,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         if premise_contradicted(question, sentence):
             return done("no", "not_so")
         whole = condition_of(clause_text)
-        if form.universal and (whole is not None or "退出" in clause_text or "部分" in clause_text):
+        if form.universal and (whole is not None or any(w in clause_text for w in ("退出", "部分", "会同"))):
             return done("no", "not_so")
     if form.kind == "open" and form.universal and "退出" in clause_text:
         return done("no", "not_so")

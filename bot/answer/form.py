@@ -46,9 +46,10 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
                               _I)),
 )
 _EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限制.{0,6}(参加|投标)|不允许|取消.{0,4}资格|"
-                        r"\bexclude|\brefuse|\breject|\bbar\b|\bdeny|keep .{1,20} out|disqualif", _I)
+                        r"\bexclude|\brefuse|\breject|\bbar\b|\bdeny|keep .{1,20} out|shut .{0,20}out|rule .{0,20}out|"
+                        r"disqualif", _I)
 _UNIVERSAL = re.compile(r"所有|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
-                        r"一直|任何|不管|无论|直接|马上|就能|"
+                        r"一直|任何|不管|无论|直接|马上|就能|只有|一家说了算|单独|独家|只由|\bonly\b|solely|alone|"
                         r"\balways\b|automatic|\ball\b|forever|permanent|every\b|\bfull\b", _I)
 _PRIVATE = re.compile(r"民营|私营|私企|私人|自有资金|自筹|自己出钱|自掏腰包|个人|外资|老百姓|消费者|居民|private|own (funds|money)|privately", _I)
 _PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
@@ -56,6 +57,7 @@ _PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|区属|市�
 _STATES_BAN = re.compile(r"(不允许|不得|禁止|(?<![能可])不能|(?<!可)不可以|不准)[^，。？?]{0,20}(排斥|排除|拒绝)|"
                          r"(forbidden|prohibited|not allowed|banned) (for .{1,60} )?to (exclude|refuse|reject)", _I)
 _PREMISE = re.compile(r"(吧|对吗|对不对|没错吧|是吗|对么)[？?]?\s*$|is it true|\bright\?\s*$", _I)
+_DENIED = re.compile(r"没有|没|不是|非|无|不|未|\bno\b|\bnot\b|without", _I)  # 没有政府投资: not public
 _ASK_SENTENCE = re.compile(r"[^。！!？?；;]*[？?]|[^。！!？?；;]+$")
 
 
@@ -95,7 +97,8 @@ def read_form(text: str) -> QuestionForm:
     else:
         found = value or kinds[-1]
         kind = found if found is not None else next((k for k, pattern in _FORMS if pattern.search(text)), "open")
-    private, public = bool(_PRIVATE.search(text)), bool(_PUBLIC.search(text))
+    private = bool(_PRIVATE.search(text))
+    public = any(not _DENIED.search(text[max(0, m.start() - 4): m.start()]) for m in _PUBLIC.finditer(text))
     project: ProjectSide | None = "private" if private and not public else "public" if public and not private else None
     return QuestionForm(kind, bool(_EXCLUDING.search(text)), bool(_STATES_BAN.search(text)),
                         bool(_UNIVERSAL.search(text)), project)

@@ -7,6 +7,7 @@ facts. The result is raw values for :func:`knowledge.facts.parse_facts`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -24,7 +25,7 @@ _NOT_YET = re.compile(r"申请|申报|准备|计划|打算|争取|希望")
 _DATE = r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号])?|[\-/.]\s*(\d{1,2})\s*[日号]?|月)?"
 _CERTIFIED = re.compile(r"(?:" + _DATE + r"|(\d{4})\s*年)[^，。,；;？?]{0,6}?(?:被|获)?(?:认定|列入|入选|进入|纳入|公布|评上|获评)")
 _CERTIFIED_AFTER = re.compile(r"(?:认定|入选|列入)(?:日期|时间)?(?:是|为|于|在)\s*" + _DATE)
-_WITHDRAWN = re.compile(_DATE + r"[^，。,；;？?]{0,6}?(?:被)?(?:退出|撤销|移出)")
+_WITHDRAWN = re.compile(r"(?:" + _DATE + r"|(\d{4})\s*年)[^，。,；;？?]{0,6}?(?:被)?(?:退出|撤销|移出)")
 _EN_CERTIFIED = re.compile(r"certified (?:on|in) (\d{4})-(\d{1,2})(?:-(\d{1,2}))?", re.IGNORECASE)
 _EN_LEVELS = {"international leading": "国际领先", "internationally leading": "国际领先",
               "international advanced": "国际先进", "internationally advanced": "国际先进",
@@ -40,6 +41,7 @@ _BRAND_OEM = re.compile(r"贴牌|代工|\bOEM\b", re.IGNORECASE)
 _BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的项目建设单位|国有投资(为主)?的?项目建设单位|state-funded project owner"),
            ("政府采购单位", r"政府采购单位|采购人是政府|government purchaser"),
            ("国有企业", r"国有企业(?!投资)|国企(?!投资)|state-owned enterprise|\bSOE\b"))
+_OWN_FUNDS = re.compile(r"自有资金|自筹|自己出钱|自掏腰包|own (funds|money)|privately funded", re.IGNORECASE)
 _FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助", r"政府补助|财政补助"),
             ("国有企业投资", r"国有企业投资|国企投资"), ("公共资源交易", r"公共资源交易"),
             ("政府采购", r"政府采购(项目|的项目)|government procurement"))
@@ -99,9 +101,23 @@ def _level(text: str) -> str | None:
     return None
 
 
-def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str, Any]:
-    """The facts ``question`` states, as raw values keyed by fact name."""
-    text = question.replace("(", "（").replace(")", "）")
+_RELATIVE_YEAR = re.compile(r"(今年|去年|前年|大前年|(\d{1,2}|[一二两三四五六七八九十])年前)(?=[^，。,；;？?]{0,6}(认定|列入|入选|进|退出|移出|撤销|评上))")
+_BACK = {"今年": 0, "去年": 1, "前年": 2, "大前年": 3}
+
+
+def _absolute_years(text: str, today: dt.date) -> str:
+    """去年被退出 → 2025年被退出, 三年前认定 → 2023年认定 (counted from ``today``)."""
+    def year(m: re.Match[str]) -> str:
+        back = _BACK.get(m.group(1))
+        if back is None:
+            back = cn_number(m.group(2)) if not m.group(2).isdigit() else int(m.group(2))
+        return f"{today.year - back}年"
+    return _RELATIVE_YEAR.sub(year, text)
+
+
+def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.date | None = None) -> dict[str, Any]:
+    """The facts ``question`` states, as raw values keyed by fact name (去年/三年前 counted from ``today``)."""
+    text = _absolute_years(question.replace("(", "（").replace(")", "）"), today or dt.date.today())
     facts: dict[str, Any] = {}
     withdrawn = _WITHDRAWN.search(text)
     if withdrawn:
@@ -130,14 +146,17 @@ def extract_facts(question: str, known_sectors: Iterable[str] = ()) -> dict[str,
         facts["own_brand"] = brand
     elif _BRAND_OEM.search(text):
         facts["own_brand"] = False
-    for value, pattern in _BUYERS:
-        if re.search(pattern, text, re.IGNORECASE):
+    for value, pattern in _BUYERS:  # stated, not denied (没有政府投资) nor only asked about
+        if _stated(text, re.compile(pattern, re.IGNORECASE)):
             facts["buyer_type"] = value
             break
     for value, pattern in _FUNDING:
-        if re.search(pattern, text, re.IGNORECASE):
+        if _stated(text, re.compile(pattern, re.IGNORECASE)):
             facts["project_funding"] = value
             break
+    else:
+        if _OWN_FUNDS.search(text):
+            facts["project_funding"] = "其他"  # 全是自有资金: none of the public kinds
     if _BELOW.search(text):
         facts["below_tender_threshold"] = True
     elif _ABOVE.search(text):
