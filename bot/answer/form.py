@@ -57,7 +57,7 @@ _PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|区属|市�
 _STATES_BAN = re.compile(r"(不允许|不得|禁止|(?<![能可])不能|(?<!可)不可以|不准)[^，。？?]{0,20}(排斥|排除|拒绝)|"
                          r"(forbidden|prohibited|not allowed|banned) (for .{1,60} )?to (exclude|refuse|reject)", _I)
 _PREMISE = re.compile(r"(吧|对吗|对不对|没错吧|是吗|对么)[？?]?\s*$|is it true|\bright\?\s*$", _I)
-_DENIED = re.compile(r"没有|没|不是|非|无|不|未|\bno\b|\bnot\b|without", _I)  # 没有政府投资: not public
+_DENIED = re.compile(r"(没有|没|不是|并非|非|无|未|\bno|\bnot|without)\s*$", _I)  # 没有政府投资: not public
 _ASK_SENTENCE = re.compile(r"[^。！!？?；;]*[？?]|[^。！!？?；;]+$")
 
 

@@ -93,9 +93,15 @@ class KnowledgeBase:
         n = len(self.clauses)
         return math.log((n + 1) / (self._word_df.get(word, 0) + 0.5))
 
+    @cached_property
+    def canonical_corpus(self) -> str:
+        """:attr:`corpus_text` in canonical form (folded, synonyms mapped)."""
+        return self.lexicon.canonicalize(self.corpus_text)
+
     def knows_word(self, word: str) -> bool:
-        """True when some clause (or its breadcrumb) uses the canonical word."""
-        return word in self._word_df
+        """True when some clause (or its breadcrumb) uses the canonical word, as a token or inside a
+        longer term (知识产权 in 自主知识产权)."""
+        return word in self._word_df or (len(word) >= 2 and not word.isascii() and word in self.canonical_corpus)
 
 
 def load_kb(settings: Settings, version: int | None = None, *, client: Any = None,

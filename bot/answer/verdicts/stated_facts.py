@@ -43,7 +43,8 @@ _BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的�
            ("国有企业", r"国有企业(?!投资)|国企(?!投资)|state-owned enterprise|\bSOE\b"))
 _OWN_FUNDS = re.compile(r"自有资金|自筹|自己出钱|自掏腰包|own (funds|money)|privately funded", re.IGNORECASE)
 _FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助", r"政府补助|财政补助"),
-            ("国有企业投资", r"国有企业投资|国企投资"), ("公共资源交易", r"公共资源交易"),
+            ("国有企业投资", r"国有企业投资|国企投资|(国有企业|国企)[^。；;？?]{0,12}(自己|自行|自主)投资"),
+            ("公共资源交易", r"公共资源交易"),
             ("政府采购", r"政府采购(项目|的项目)|government procurement"))
 _BELOW = re.compile(r"(招标金额标准|招标限额|限额标准|招标标准|公开招标数额标准|限额)以下|未达到?(公开)?招标|below the (tender )?threshold",
                     re.IGNORECASE)

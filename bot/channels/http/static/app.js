@@ -153,7 +153,7 @@ async function ask(question) {
   $("#log").append(pending);
   try {
     const body = await postJSON("/v1/ask", { question, session_id: sessionId });
-    pending.replaceChildren(...(body.lead && body.points.length ? structuredAnswer(body)
+    pending.replaceChildren(...(body.composer !== "llm" && body.lead && body.points.length ? structuredAnswer(body)
       : withCitationLinks(body.answer, body.citations)));
     pending.dataset.conclusion = body.conclusion;
     if (body.products.length) pending.append(el("div", { class: "cards" }, body.products.map((p) => productCard(p))));
