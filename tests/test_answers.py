@@ -111,6 +111,7 @@ def test_bare_heading_lists_its_parts(services: Services) -> None:
     ("标书里可以注明不让目录产品参加吗？", "no", "不可以"),
     ("我司产品去年被退出目录了，政府采购同等条件优先的待遇还能享受吗？", "no", "不能"),
     ("展位费资助的比例是多少？", "not_specified", "文件未作具体规定"),
+    ("民营开发商，项目全是自有资金，不用目录产品会不会被处罚？", "no", "不会"),
     ("Are we required to purchase listed products?", "no", "No, it is not required"),
 ])
 def test_the_conclusion_answers_the_question_asked(services: Services, question: str, conclusion: str,

@@ -15,7 +15,7 @@ from typing import Any
 from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
-from bot.answer.conclusion import conclude
+from bot.answer.conclusion import conclude, settled_by_the_case
 from bot.answer.form import question_parts, read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
@@ -230,11 +230,7 @@ class AnswerComposer:
         first = citations[0]
         concluded = conclude(read_form(question.text), question.text, first.quote, first.text, words,
                              kb.lexicon.words, english)
-        if (question.stated_facts.get("catalog_status") == "withdrawn" and concluded.kind in ("yes", "conditional")
-                and "《目录》" in concluded.decisive):  # the rule is for listed products; the asker's was withdrawn
-            concluded = dataclasses.replace(concluded, kind="no", lead=(
-                "No: this applies to products in the Catalogue, and you say yours was withdrawn from it." if english
-                else "不能。该规定针对列入《目录》的产品，而您说明产品已退出《目录》。"))
+        concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
         if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
             citations[0] = dataclasses.replace(first, quote=concluded.decisive)
         form = read_form(question.text)

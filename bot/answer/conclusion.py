@@ -15,9 +15,11 @@ the one the conclusion rests on. Templates never carry a number, date or body of
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.answer.answer import Conclusion
 from bot.answer.form import FormKind, QuestionForm
@@ -248,3 +250,22 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             return done("conditional", f"{has}cond{suffix}", c=condition.text)
         return done("yes", "has" if has else ("right" if form.kind == "confirm" else "yes"))
     return done("informational", "open")
+
+
+_SANCTION = re.compile(r"处罚|罚款|惩罚|追责|问责|罚金|penalt|\bfined?\b|punish|sanction", re.IGNORECASE)
+
+
+def settled_by_the_case(concluded: Concluded, question: str, stated: Mapping[str, Any], corpus: str,
+                        english: bool) -> Concluded:
+    """What the asker's own statements or the KB as a whole settle beyond the sentence: a penalty no
+    document provides ("不用会被处罚吗？" → 不会), a rule for listed products asked about a product the
+    asker says was withdrawn (→ 不能)."""
+    if _SANCTION.search(question) and not _SANCTION.search(corpus):
+        return dataclasses.replace(concluded, kind="no", lead=(
+            "No: the policy provides no penalty." if english else "不会。本文件没有规定处罚。"))
+    if stated.get("catalog_status") == "withdrawn" and concluded.kind in ("yes", "conditional") \
+            and "《目录》" in concluded.decisive:
+        return dataclasses.replace(concluded, kind="no", lead=(
+            "No: this applies to products in the Catalogue, and you say yours was withdrawn from it." if english
+            else "不能。该规定针对列入《目录》的产品，而您说明产品已退出《目录》。"))
+    return concluded
