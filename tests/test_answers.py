@@ -120,3 +120,9 @@ def test_the_conclusion_answers_the_question_asked(services: Services, question:
     assert answer.conclusion == conclusion and answer.answer.startswith(opening), answer.answer[:200]
     if answer.points:  # points are sentences of the cited clauses, not headings
         assert all(p.text in next(c.text for c in answer.citations if c.clause_id == p.clause_id) for p in answer.points)
+
+
+def test_a_question_mostly_not_understood_never_gets_a_yes(services: Services) -> None:
+    # Typos hide what is asked (采够/目彔/拍斥): saying "可以" on a guess would be the worst answer.
+    answer = services.assistant.ask("政府采够单位能不能把目彔产品拍斥在招标之外？")
+    assert answer.conclusion not in ("yes", "conditional"), answer.answer[:200]

@@ -33,6 +33,7 @@ from knowledge.rules.loader import Rule, load_rules
 from knowledge.text.modality import pieces
 
 MAX_CITATIONS = 3
+UNSURE_COVERAGE = 0.25  # below this share of known question words, a yes would rest on a guess
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
 
 
@@ -231,6 +232,12 @@ class AnswerComposer:
         concluded = conclude(read_form(question.text), question.text, first.quote, first.text, words,
                              kb.lexicon.words, english)
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
+        if concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
+            # Much of the question was not understood (typos, unknown terms): no yes on a guess.
+            unknown = "、".join(scope.unknown_words[:5])
+            concluded = dataclasses.replace(concluded, kind="informational", lead=(
+                f"Some words were not recognised ({unknown}); according to the policy:" if english
+                else f"问题中有未能识别的词（{unknown}），请核对用词。根据文件规定："))
         if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
             citations[0] = dataclasses.replace(first, quote=concluded.decisive)
         form = read_form(question.text)

@@ -238,7 +238,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if form.kind == "open" and form.universal and "退出" in clause_text:
         return done("no", "not_so")
     if form.kind in ("permission", "existence", "confirm"):
-        positive = bool(found & set(_POSITIVE)) or ("prohibition" in found and "排斥" in sentence)
+        # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
+        takes_part = bool(_TAKE_PART.search(question)) and not form.excluding
+        positive = bool(found & set(_POSITIVE)) or ("prohibition" in found and "排斥" in sentence and takes_part)
         if not positive:
             return done("informational", "open")
         has = "has_" if form.kind == "existence" else ""
@@ -252,6 +254,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     return done("informational", "open")
 
 
+_TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
 _SANCTION = re.compile(r"处罚|罚款|惩罚|追责|问责|罚金|penalt|\bfined?\b|punish|sanction", re.IGNORECASE)
 
 
