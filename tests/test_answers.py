@@ -112,6 +112,9 @@ def test_bare_heading_lists_its_parts(services: Services) -> None:
     ("我司产品去年被退出目录了，政府采购同等条件优先的待遇还能享受吗？", "no", "不能"),
     ("展位费资助的比例是多少？", "not_specified", "文件未作具体规定"),
     ("民营开发商，项目全是自有资金，不用目录产品会不会被处罚？", "no", "不会"),
+    # Another province's enterprise asking to be recognised: 我省 decides; another province's figures stay out.
+    ("我们是安徽合肥的企业，能不能申报浙江制造精品？", "no", "不可以。本文件认定的是“我省”"),
+    ("上海的首台套保险补偿怎么申请？", "out_of_scope", "本知识库未收录"),
     ("Are we required to purchase listed products?", "no", "No, it is not required"),
 ])
 def test_the_conclusion_answers_the_question_asked(services: Services, question: str, conclusion: str,

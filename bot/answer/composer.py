@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -30,8 +31,11 @@ from knowledge.kb.models import Citation, ScoredClause
 from knowledge.retrieval.hybrid import HybridRetriever
 from knowledge.rules.engine import evaluate
 from knowledge.rules.loader import Rule, load_rules
-from knowledge.text.modality import pieces
+from knowledge.text.modality import pieces, pieces_with
 
+_APPLYING = re.compile(r"申请|申报|评选|认定|入选|参评|评上|评精品|qualif|apply|eligib", re.IGNORECASE)
+_THIS_PROGRAMME = re.compile(r"浙江制造精品|精品|目录|zhejiang made|catalog", re.IGNORECASE)
+HOME_PROBE = "我省 产品 认定 重点选择"  # which province's products a policy recognises
 MAX_CITATIONS = 3
 UNSURE_COVERAGE = 0.25  # below this share of known question words, a yes would rest on a guess
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
@@ -216,7 +220,10 @@ class AnswerComposer:
                 if reply.products or (route.strong and not self._is_policy_talk(route.need)):
                     need = CatalogNeed(route.need, route.region) if route.kind == "need" else None
                     return self._catalog_answer(reply, route.kind, started, t0, need)
-        if not scope.in_scope:
+        # An enterprise from another province asking to be recognised: answered, if the text limits it to 我省.
+        elsewhere = scope.reason == "other_region" and bool(_APPLYING.search(question.text)) \
+            and bool(_THIS_PROGRAMME.search(question.text))
+        if not scope.in_scope and not elsewhere:
             return self._out_of_scope(english, started)
 
         t0 = time.perf_counter()
@@ -232,6 +239,15 @@ class AnswerComposer:
         concluded = conclude(read_form(question.text), question.text, first.quote, first.text, words,
                              kb.lexicon.words, english)
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
+        if elsewhere:
+            home = next((c for c in [*citations, *self.policy_context(HOME_PROBE, 3)] if "我省" in c.text), None)
+            if home is None:
+                return self._out_of_scope(english, started, t1 - t0)
+            citations = [home, *(c for c in citations if c.clause_id != home.clause_id)]
+            first = home
+            concluded = dataclasses.replace(concluded, kind="no", decisive=pieces_with(home.text, "我省"), support=(), lead=(
+                "No: the policy recognises products of “我省”, Zhejiang province." if english
+                else "不可以。本文件认定的是“我省”（浙江省）的产品。"))
         if concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
             # Much of the question was not understood (typos, unknown terms): no yes on a guess.
             unknown = "、".join(scope.unknown_words[:5])

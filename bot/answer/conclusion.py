@@ -7,7 +7,7 @@
 - May / is there, against a provision, preference or encouragement → yes, or yes on the condition the
   sentence states (quoted, never a bare "须满足条件").
 - How much / how long / who, with no such value in the text → 文件未作具体规定; with one → the text.
-- A duty on public money asked about a private project → 本文件对此不作要求, with the scope quoted.
+- A duty on public money asked about a private project → 不是：the requirement covers only …, scope quoted.
 
 The decisive sentence is chosen from the cited clause's own text (verbatim), so the quote shown is
 the one the conclusion rests on. Templates never carry a number, date or body of their own.

@@ -46,3 +46,8 @@ def find(force: Force, text: str) -> re.Match[str] | None:
 def pieces(text: str) -> list[str]:
     """``text`` cut into sentences and semicolon parts (each keeps its closing mark), verbatim."""
     return [m.group(0).strip() for m in _PIECE.finditer(text) if m.group(0).strip()]
+
+
+def pieces_with(text: str, term: str) -> str:
+    """The first sentence (or semicolon part) of ``text`` that contains ``term``; ``text`` when none does."""
+    return next((p for p in pieces(text) if term in p), text)
