@@ -16,7 +16,7 @@ from typing import Any
 from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
-from bot.answer.conclusion import conclude, settled_by_the_case
+from bot.answer.conclusion import Concluded, conclude, settled_by_the_case
 from bot.answer.form import question_parts, read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
@@ -101,6 +101,26 @@ class AnswerComposer:
             return []
         children = [c for c in self.kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
         return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
+
+    def _within_limits(self, concluded: Concluded, citations: list[Citation], scope: Any, english: bool,
+                       elsewhere: bool) -> tuple[Concluded, list[Citation]] | None:
+        """What the reading of the question allows: for an enterprise of another province, 不可以 on the
+        clause that says 我省 (None when no clause does: out of scope); for a question mostly not
+        understood (typos, unknown terms), no yes on a guess."""
+        if elsewhere:
+            home = next((c for c in [*citations, *self.policy_context(HOME_PROBE, 3)] if "我省" in c.text), None)
+            if home is None:
+                return None
+            citations = [home, *(c for c in citations if c.clause_id != home.clause_id)]
+            concluded = dataclasses.replace(concluded, kind="no", decisive=pieces_with(home.text, "我省"), support=(),
+                                            lead=("No: the policy recognises products of “我省”, Zhejiang province."
+                                                  if english else "不可以。本文件认定的是“我省”（浙江省）的产品。"))
+        if concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
+            unknown = "、".join(scope.unknown_words[:5])
+            concluded = dataclasses.replace(concluded, kind="informational", lead=(
+                f"Some words were not recognised ({unknown}); according to the policy:" if english
+                else f"问题中有未能识别的词（{unknown}），请核对用词。根据文件规定："))
+        return concluded, citations
 
     def _where_detail_lives(self, citations: list[Citation]) -> list[Citation]:
         """For a detail the text does not give: the document's attachment note (e.g. 认定方案（试行）),
@@ -235,28 +255,16 @@ class AnswerComposer:
         citations, _dropped = verify_citations(kb, candidates, retrieved)
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
-        first = citations[0]
-        concluded = conclude(read_form(question.text), question.text, first.quote, first.text, words,
-                             kb.lexicon.words, english)
+        form = read_form(question.text)
+        concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english)
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
-        if elsewhere:
-            home = next((c for c in [*citations, *self.policy_context(HOME_PROBE, 3)] if "我省" in c.text), None)
-            if home is None:
-                return self._out_of_scope(english, started, t1 - t0)
-            citations = [home, *(c for c in citations if c.clause_id != home.clause_id)]
-            first = home
-            concluded = dataclasses.replace(concluded, kind="no", decisive=pieces_with(home.text, "我省"), support=(), lead=(
-                "No: the policy recognises products of “我省”, Zhejiang province." if english
-                else "不可以。本文件认定的是“我省”（浙江省）的产品。"))
-        if concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
-            # Much of the question was not understood (typos, unknown terms): no yes on a guess.
-            unknown = "、".join(scope.unknown_words[:5])
-            concluded = dataclasses.replace(concluded, kind="informational", lead=(
-                f"Some words were not recognised ({unknown}); according to the policy:" if english
-                else f"问题中有未能识别的词（{unknown}），请核对用词。根据文件规定："))
+        limited = self._within_limits(concluded, citations, scope, english, elsewhere)
+        if limited is None:
+            return self._out_of_scope(english, started, t1 - t0)
+        concluded, citations = limited
+        first = citations[0]
         if concluded.decisive != first.quote:  # the sentence the conclusion rests on, verbatim
             citations[0] = dataclasses.replace(first, quote=concluded.decisive)
-        form = read_form(question.text)
         lead = concluded.lead
         if concluded.kind == "not_specified" and (form.kind in ("criteria", "procedure")
                                                   or classify_intent(result.query_text) == "eligibility"):
