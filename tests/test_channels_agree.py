@@ -3,13 +3,11 @@ meets the same upload guard as an HTTP one, and every write path leaves an audit
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from bot_api_server import FakeBotAPI, parse_html
-from conftest import serve_app
+from conftest import PNG_AS_TEXT, ZIP_BOMB, serve_app
 from test_telegram import running_bot
 
 from bot.app import Services, build_services
@@ -103,17 +101,9 @@ def test_telegram_check_gives_the_verdicts_of_the_api(deployment: tuple[str, Ser
     assert "".join(shown.split()) == "".join(parse_html(answer_html(expected.text())).split())
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(("content", "name"), [
-    (_zip({"word/document.xml": b"0" * 30_000_000}), "bomb.docx"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "notice.txt"),
+    (ZIP_BOMB, "bomb.docx"),
+    (PNG_AS_TEXT, "notice.txt"),
 ])
 def test_telegram_uploads_meet_the_http_upload_guard(deployment: tuple[str, Services, str], tmp_path: Path,
                                                      content: bytes, name: str) -> None:
