@@ -160,7 +160,7 @@ class AnswerComposer:
         """Sector names the rules test for and the catalog holds (to read a stated sector)."""
         found = set(self._rule_sectors)
         if self.catalog is not None:
-            found |= {p.sector for p in self.catalog.index().products if p.sector}
+            found |= self.catalog.index().sectors
         return found
 
     def more_products(self, need: CatalogNeed, offset: int, english: bool) -> Answer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,11 @@ class CatalogIndex:
 
     def __len__(self) -> int:
         return len(self.products)
+
+    @cached_property
+    def sectors(self) -> frozenset[str]:
+        """The sector names of this revision's rows (computed once per revision, not per question)."""
+        return frozenset(p.sector for p in self.products if p.sector)
 
     def bigram_coverage(self, query: str) -> np.ndarray:
         """Per row, the share of the query's character bigrams that occur in the row's text."""
