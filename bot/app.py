@@ -100,6 +100,17 @@ def http_app(services: Services) -> Any:
 
 def serve(services: Services, *, host: str, port: int) -> None:
     """Run the HTTP channel (and the Telegram bot when a token is set) until stopped."""
+    import signal
+
     import uvicorn
 
-    uvicorn.run(http_app(services), host=host, port=port, log_level="warning")
+    from bot.server_registry import announce
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    # uvicorn re-raises SIGTERM after its graceful shutdown; exiting through SystemExit instead lets
+    # the announcement below be withdrawn.
+    signal.signal(signal.SIGTERM, stop)
+    with announce(services.settings, host, port):
+        uvicorn.run(http_app(services), host=host, port=port, log_level="warning")

@@ -112,6 +112,14 @@ def revoke_token(engine: Engine, token_id: int) -> bool:
         return True
 
 
+def delete_token(engine: Engine, token_id: int) -> None:
+    """Remove a token row entirely (for the CLI's short-lived handoff tokens, which nobody lists)."""
+    with Session(engine) as session, session.begin():
+        row = session.get(TokenRow, token_id)
+        if row is not None:
+            session.delete(row)
+
+
 def list_tokens(engine: Engine) -> list[dict[str, Any]]:
     """Issued tokens (never the token itself)."""
     ensure_admin_tables(engine)

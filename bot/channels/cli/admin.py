@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from bot.channels.cli.handoff import HANDED_OVER, ServerHandoff, server_session
+from bot.server_registry import running_server
 from bot.settings import BotSettings
 
 SettingsFor = Callable[[argparse.Namespace], BotSettings]
@@ -29,11 +33,46 @@ def _print(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _remote_admin(args: argparse.Namespace, server: ServerHandoff) -> int:
+    """The admin subcommand through the running server's ``/v1/admin`` API (same output as locally)."""
+    action = args.admin_command
+    if action == "create-token":
+        made = server.call("POST", "/v1/admin/tokens", {"name": args.name, "role": args.role})
+        print(f"已为 {args.name}（{args.role}）创建令牌 #{made['id']}，只显示这一次，请妥善保存：")
+        print(made["token"])
+    elif action == "tokens":
+        _print([t for t in server.call("GET", "/v1/admin/tokens")["tokens"] if t["id"] != server.token_id])
+    elif action == "revoke-token":
+        server.call("DELETE", f"/v1/admin/tokens/{args.token_id}")
+        print(f"已吊销令牌 #{args.token_id}")
+    elif action == "versions":
+        _print(server.call("GET", "/v1/admin/versions")["versions"])
+    elif action == "rollback":
+        before = server.call("POST", "/v1/admin/rollback", {"version": args.version})["previous"]
+        print(f"已回滚：当前版本 {args.version}（之前 {before}）")
+    elif action == "delete-document":
+        version = server.call("DELETE", f"/v1/admin/documents/{quote(args.doc_id, safe='')}")["kb_version"]
+        print(f"已删除 {args.doc_id}，发布版本 {version}")
+    elif action == "audit":
+        _print(server.call("GET", f"/v1/admin/audit?limit={args.limit}")["entries"])
+    elif action == "document":
+        _print(server.upload_document(Path(args.file), dry_run=args.dry_run, doc_id=args.doc_id, title=args.title,
+                                      doc_number=args.doc_number, supersedes=args.supersedes))
+    return 0
+
+
 def cmd_admin(args: argparse.Namespace, settings: BotSettings) -> int:
-    """Run one admin subcommand; every write goes through the audited staff operations."""
+    """Run one admin subcommand; every write goes through the audited staff operations (those of the
+    running server when one serves this data dir)."""
     from bot.app import build_staff
     from ingest.staff import parse_document
 
+    url = running_server(settings)
+    if url:
+        with server_session(settings, url, actor()) as server:
+            code = _remote_admin(args, server)
+        print(HANDED_OVER.format(url=url), file=sys.stderr)
+        return code
     staff = build_staff(settings)
     action = args.admin_command
     if action == "create-token":

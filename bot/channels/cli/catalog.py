@@ -8,8 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bot.channels.cli.admin import actor
+from bot.channels.cli.handoff import HANDED_OVER, server_session
+from bot.server_registry import running_server
 from bot.settings import BotSettings
 
 SettingsFor = Callable[[argparse.Namespace], BotSettings]
@@ -22,6 +25,14 @@ def cmd_import(args: argparse.Namespace, settings: BotSettings) -> int:
     from bot.app import build_staff
     from ingest.errors import CatalogImportError
 
+    path = Path(args.file)
+    url = running_server(settings)
+    if url:
+        with server_session(settings, url, actor()) as server:
+            result = server.import_catalog(path, partial=args.partial, dry_run=args.dry_run, replace=args.replace)
+        print(result["summary"])
+        print(HANDED_OVER.format(url=url), file=sys.stderr)
+        return 0
     staff = build_staff(settings)
     bar: Any = None
 
@@ -31,7 +42,6 @@ def cmd_import(args: argparse.Namespace, settings: BotSettings) -> int:
             bar = tqdm(total=total, desc="嵌入新产品", unit="条", file=sys.stderr)
         bar.update(done - bar.n)
 
-    path = Path(args.file)
     try:
         report = staff.import_catalog(path, actor=actor(), partial=args.partial, dry_run=args.dry_run,
                                       replace=args.replace, source=path.name, progress=progress)
@@ -49,9 +59,19 @@ def cmd_withdraw(args: argparse.Namespace, settings: BotSettings) -> int:
     """Withdraw a product (退出机制, audited): kept with status 已退出, never recommended again."""
     from bot.app import build_staff
 
-    product = build_staff(settings).withdraw(args.product_id, actor=actor(), reason=args.reason, on=args.date)
-    print(f"已退出：{product.product_name}（{product.enterprise}，{product.product_id}），"
-          f"退出日期 {product.withdrawn_on}，原因：{product.withdrawal_reason}")
+    url = running_server(settings)
+    if url:
+        with server_session(settings, url, actor()) as server:
+            row = server.call("POST", f"/v1/admin/catalog/{quote(args.product_id, safe='')}/withdraw",
+                              {"reason": args.reason, "date": args.date})
+        name, enterprise, withdrawn_on = row["product_name"], row["enterprise"], row["withdrawn_on"]
+        reason = row["withdrawal_reason"]
+        print(HANDED_OVER.format(url=url), file=sys.stderr)
+    else:
+        product = build_staff(settings).withdraw(args.product_id, actor=actor(), reason=args.reason, on=args.date)
+        name, enterprise, withdrawn_on = product.product_name, product.enterprise, product.withdrawn_on
+        reason = product.withdrawal_reason
+    print(f"已退出：{name}（{enterprise}，{args.product_id}），退出日期 {withdrawn_on}，原因：{reason}")
     return 0
 
 

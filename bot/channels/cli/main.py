@@ -15,6 +15,7 @@ from bot.channels.cli.admin import actor, add_admin_commands
 from bot.channels.cli.catalog import add_catalog_commands
 from bot.channels.cli.check import add_check_command
 from bot.evaluation.sets import QUESTION_SET_NAMES
+from bot.server_registry import running_server
 from bot.settings import BotSettings
 from ingest.errors import IngestError
 from knowledge.errors import KnowledgeError
@@ -29,7 +30,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Build the KB when missing, then serve the HTTP API, the web page and (with a token) the Telegram bot."""
     from bot.app import build_services, serve
 
-    services = build_services(_settings(args))
+    settings = _settings(args)
+    other = running_server(settings)
+    if other and not settings.chroma_host:
+        print(f"jingpin: 数据目录 {settings.data_dir} 已由运行中的服务 {other} 使用（内置 Chroma 只允许一个进程）/ "
+              f"the data dir is already served by {other}", file=sys.stderr)
+        return 2
+    services = build_services(settings)
     print(f"jingpin: 知识库版本 {services.assistant.kb().version}，服务地址 http://{args.host}:{args.port}/ "
           "(API 文档 /docs)", flush=True)
     serve(services, host=args.host, port=args.port)
@@ -92,6 +99,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.policy.builder import parse_files
 
     settings = _settings(args)
+    url = running_server(settings)
+    if url:
+        return _ingest_through(settings, url, args)
     # Without --replace the new version keeps the published documents, so build those first.
     staff = build_staff(settings) if args.replace else build_services(settings, warm=False).staff
     results = parse_files([Path(p) for p in args.paths])
@@ -103,6 +113,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"  警告 / warning: {warning}")
     version = changes[0].version_after if changes else staff.current_version()
     print(f"已发布知识库版本 {version}：{sum(len(r.clauses) for r in results)} 条款")
+    return 0
+
+
+def _ingest_through(settings: BotSettings, url: str, args: argparse.Namespace) -> int:
+    """``jingpin ingest`` beside a running server: each file is published by the server, one version each."""
+    from bot.channels.cli.handoff import HANDED_OVER, server_session
+
+    if args.replace:
+        print(f"jingpin: 服务 {url} 运行中，--replace 需先停止服务 / stop the server to use --replace", file=sys.stderr)
+        return 2
+    with server_session(settings, url, actor()) as server:
+        for path in args.paths:
+            change = server.upload_document(Path(path), dry_run=False)
+            print(f"《{change['title']}》{change.get('doc_number') or ''} [{change['doc_id']}]：已发布知识库版本 "
+                  f"{change['version_after']}")
+    print(HANDED_OVER.format(url=url), file=sys.stderr)
     return 0
 
 
