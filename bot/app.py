@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.answer.assistant import Assistant
+from bot.answer.conversation.sessions import SessionStore
 from bot.answer.llm.composer import make_chat_model
 from bot.answer.versions import ComposerCache
 from bot.settings import BotSettings
@@ -72,7 +73,8 @@ def build_services(settings: BotSettings, *, build_if_missing: bool = True, warm
     catalog = CatalogSearch(storage.engine, shared_lexicon(), storage.embedder, storage.vectors)
     chat = make_chat_model(settings) if settings.llm_enabled else None
     versions = ComposerCache(settings, client=storage.client, embedder=storage.embedder, catalog=catalog, chat=chat)
-    services = Services(settings=settings, assistant=Assistant(versions, catalog),
+    sessions = SessionStore(max_sessions=settings.max_sessions, max_age_s=settings.session_ttl_s)
+    services = Services(settings=settings, assistant=Assistant(versions, catalog, sessions),
                         staff=build_staff(settings, storage))
     if warm:
         versions.current()

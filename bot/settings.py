@@ -23,6 +23,11 @@ class BotSettings(Settings):
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(default=20.0, gt=0)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, description="largest public API request body")
+    rate_limit_per_minute: int = Field(default=120, ge=0,
+                                       description="public /v1 requests per client address and minute (0: off)")
+    max_sessions: int = Field(default=10_000, ge=1, description="conversations remembered at once")
+    session_ttl_s: float = Field(default=6 * 3600, gt=0, description="a conversation idle this long is forgotten")
 
     @property
     def llm_enabled(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from ingest.catalog.importer import ImportReport, import_catalog, withdraw_product
 from ingest.errors import UnknownDocumentError, UploadRejectedError
@@ -28,7 +30,7 @@ from ingest.upload_guard import CheckedUpload, check_upload
 from knowledge.catalog.models import Product
 from knowledge.catalog.vectors import ProductVectors
 from knowledge.db import admin as admin_db
-from knowledge.errors import UnknownVersionError
+from knowledge.errors import KBBusyError, UnknownVersionError
 from knowledge.index.embedders import Embedder
 from knowledge.kb import store
 from knowledge.settings import Settings
@@ -86,12 +88,14 @@ class StaffOperations:
         self.embedder = embedder
         self.client = client
         self.vectors = vectors
+        self._catalog_lock = threading.Lock()  # catalog writes of this process, one at a time
 
     # -- uploads --------------------------------------------------------------------------------------
     def receive(self, data: bytes, name: str, *, allowed: tuple[str, ...]) -> CheckedUpload:
         """Check an uploaded file (UploadRejectedError: too large, wrong type, zip bomb …) and keep it
         under a server-chosen name until :meth:`discard`."""
-        return check_upload(data, name, self.settings.data_dir / "uploads" / uuid.uuid4().hex, allowed=allowed)
+        return check_upload(data, name, self.settings.data_dir / "uploads" / uuid.uuid4().hex, allowed=allowed,
+                            max_bytes=self.settings.max_upload_bytes)
 
     @staticmethod
     def discard(upload: CheckedUpload) -> None:
@@ -201,9 +205,14 @@ class StaffOperations:
         not ``partial``); an applied import is audited."""
         from knowledge.catalog.db import current_revision
 
-        before = current_revision(self.engine)
-        report = import_catalog(self.engine, self.vectors, path, partial=partial, dry_run=dry_run, replace=replace,
-                                source=source, progress=progress)
+        with self._catalog_lock:
+            before = current_revision(self.engine)
+            try:
+                report = import_catalog(self.engine, self.vectors, path, partial=partial, dry_run=dry_run,
+                                        replace=replace, source=source, progress=progress)
+            except IntegrityError as exc:  # another process wrote the same rows first; ours rolled back
+                raise KBBusyError("另一个目录导入同时写入了相同的产品，本次未做任何更改，请重试 / "
+                                  "a concurrent import wrote the same products; nothing was changed, retry") from exc
         if report.applied and not dry_run:
             admin_db.record_audit(self.engine, actor=actor, action="catalog_import", target=source or path.name,
                                   version_before=before, version_after=report.revision,
@@ -213,7 +222,8 @@ class StaffOperations:
 
     def withdraw(self, product_id: str, *, actor: str, reason: str, on: str | dt.date | None = None) -> Product:
         """退出机制: the product is kept, marked withdrawn, never recommended again; audited."""
-        product = withdraw_product(self.engine, product_id, reason=reason, on=on)
+        with self._catalog_lock:
+            product = withdraw_product(self.engine, product_id, reason=reason, on=on)
         admin_db.record_audit(self.engine, actor=actor, action="catalog_withdraw", target=product_id,
                               summary={"reason": product.withdrawal_reason, "date": product.withdrawn_on})
         return product

@@ -68,12 +68,16 @@ def sniff(data: bytes, name: str = "") -> str:
     return _text_kind(data, name)
 
 
+def _megabytes(n: int) -> str:
+    return f"{n / 1048576:.1f}".rstrip("0").rstrip(".") + " MB"
+
+
 def check_upload(data: bytes, name: str, folder: Path, *, allowed: tuple[str, ...],
                  max_bytes: int = MAX_UPLOAD) -> CheckedUpload:
     """Check ``data`` and save it in ``folder`` under a name of our choosing."""
-    if len(data) > max_bytes:
-        raise UploadRejectedError(f"文件过大（{len(data) / 1048576:.1f} MB），上限 {max_bytes / 1048576:.0f} MB / "
-                                  "file too large")
+    if len(data) > max_bytes:  # data may have been cut at max_bytes + 1: its own size is not known
+        raise UploadRejectedError(f"文件超过上限 {_megabytes(max_bytes)}，未做任何更改 / "
+                                  f"file larger than the {_megabytes(max_bytes)} limit")
     kind = sniff(data, name)
     if kind not in allowed:
         raise UploadRejectedError(f"文件类型 {kind} 不适用于此处（可用：{'、'.join(allowed)}） / "

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     chroma_port: int = Field(default=8001, description="not 8000: that is the API's own port")
     database_url: str | None = None
     keep_versions: int = Field(default=10, ge=1)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest uploaded file")
+    max_extracted_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
+                                     description="most text or data a file may expand to when read (zip, PDF streams)")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Self:

@@ -53,7 +53,7 @@ def test_out_of_scope_over_http(base_url: str) -> None:
         ({"question": "问" * 2001}, "问题过长"),
         ({"question": 42}, "问题必须是文字"),
         ({}, "缺少问题字段"),
-        ({"question": "文号是什么", "as_of": "not-a-date"}, "请求格式不正确"),
+        ({"question": "文号是什么", "as_of": "not-a-date"}, "字段 as_of 无效：应为 YYYY-MM-DD"),
     ],
 )
 def test_bad_input_is_a_clear_422(base_url: str, payload: dict[str, Any], fragment: str) -> None:

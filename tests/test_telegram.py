@@ -151,6 +151,17 @@ def test_webhook_needs_the_secret_and_answers_with_it(services: Services, bot_ap
         ok = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}, timeout=60)
         assert ok.status_code == 200
         assert "浙经信技术〔2013〕573号" in fake.wait_messages(106, 1)[0]["text"]
+        secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+        malformed = [{}, [], "x", 1, None, {"update_id": "x"}, {"update_id": 1, "message": {}},
+                     {"update_id": 2, "message": {"text": "hi"}},
+                     {"update_id": 3, "message": {"message_id": 1, "date": 0, "chat": {"id": 107, "type": "private"},
+                                                  "text": 5}}]
+        statuses = [httpx.post(url, json=body, headers=secret, timeout=60).status_code for body in malformed]
+        assert all(s < 500 for s in statuses), statuses
+        assert httpx.post(url, content=b"\xff{", headers=secret).status_code == 422
+        again = fake.update_json(108, "文号是什么？")
+        assert httpx.post(url, json=again, headers=secret, timeout=60).status_code == 200
+        assert "573号" in fake.wait_messages(108, 1)[0]["text"]
 
 
 ANSWERS = {"哪一方": "k|enterprise", "是否已列入《目录》": "k|是", "核心技术水平": "k|国际先进", "自主知识产权": "k|是",

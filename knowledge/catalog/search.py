@@ -48,9 +48,9 @@ class CatalogFilters:
         """``SELECT product_id`` with these conditions."""
         stmt = select(ProductRow.product_id)
         if self.region:
-            stmt = stmt.where(ProductRow.region.contains(self.region))
+            stmt = stmt.where(ProductRow.region.contains(self.region, autoescape=True))
         if self.sector:
-            stmt = stmt.where(ProductRow.sector.contains(self.sector))
+            stmt = stmt.where(ProductRow.sector.contains(self.sector, autoescape=True))
         if self.year is not None:
             stmt = stmt.where(ProductRow.year == self.year)
         if self.status:

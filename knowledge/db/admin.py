@@ -103,6 +103,8 @@ def token_holder(engine: Engine, token: str) -> TokenHolder | None:
 
 def revoke_token(engine: Engine, token_id: int) -> bool:
     """Revoke a token; False when there is no such token."""
+    if not 0 < token_id < 2**63:  # beyond SQL integers: no such token
+        return False
     ensure_admin_tables(engine)
     with Session(engine) as session, session.begin():
         row = session.get(TokenRow, token_id)

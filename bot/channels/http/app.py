@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bot.app import Services
-from bot.channels.http.deps import install_admin_guard, install_error_handlers
+from bot.channels.http.deps import install_admin_guard
+from bot.channels.http.errors import install_error_handlers
+from bot.channels.http.limits import RequestLimits
 from bot.channels.http.routes import admin, ask, catalog, documents, rules, web
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.telegram.webhook import telegram_lifespan
@@ -30,6 +32,9 @@ def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
     app.state.services = services
     app.state.telegram = telegram
     install_admin_guard(app)
+    settings = services.settings
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes, rate_limit_per_minute=settings.rate_limit_per_minute)
     install_error_handlers(app)
     for module in (ask, documents, catalog, rules, admin, web):
         app.include_router(module.router)

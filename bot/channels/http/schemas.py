@@ -11,13 +11,18 @@ from bot.answer.question import question_problem
 from knowledge.kb.models import Citation
 
 
+SESSION_ID_MAX = 128
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
+
+
 class AskRequest(BaseModel):
     """``POST /v1/ask`` body."""
 
     model_config = ConfigDict(extra="ignore")
 
     question: StrictStr = Field(description="1–2000 characters after trimming")
-    session_id: StrictStr | None = None
+    session_id: StrictStr | None = Field(default=None, max_length=SESSION_ID_MAX, pattern=SESSION_ID_PATTERN,
+                                         description="your conversation's id: 1–128 letters, digits, _ . : -")
     profile: dict[str, Any] | None = None
     as_of: dt.date | None = None
     kb_version: int | None = Field(default=None, ge=1, description="answer against this retained earlier version")

@@ -21,7 +21,7 @@ from bot.answer import Assistant
 from bot.channels.telegram.format import escape, send
 from ingest.errors import CatalogImportError, IngestError
 from ingest.staff import DocumentChange, StaffOperations, parse_document
-from ingest.upload_guard import CATALOG_KINDS, MAX_UPLOAD, POLICY_KINDS, CheckedUpload
+from ingest.upload_guard import CATALOG_KINDS, POLICY_KINDS, CheckedUpload
 from knowledge.errors import KnowledgeError
 
 REFUSAL = "抱歉，只有工作人员可以上传文件或修改知识库，您的文件未作任何处理。/ Only staff may change the knowledge base."
@@ -78,8 +78,9 @@ class StaffDesk:
         if not self._is_staff(update):
             return await self._say(update, REFUSAL)
         name = Path(message.document.file_name or "upload").name
-        if (message.document.file_size or 0) > MAX_UPLOAD:
-            return await self._say(update, f"无法处理 {name}：文件过大，上限 {MAX_UPLOAD // 1048576} MB")
+        limit = self.staff.settings.max_upload_bytes
+        if (message.document.file_size or 0) > limit:
+            return await self._say(update, f"无法处理 {name}：文件过大，上限 {limit / 1048576:g} MB")
         data = bytes(await (await context.bot.get_file(message.document.file_id)).download_as_bytearray())
         checked: CheckedUpload | None = None
         try:

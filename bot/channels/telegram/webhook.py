@@ -51,8 +51,15 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     if not hmac.compare_digest(given.encode(), secret.encode()):
         return JSONResponse({"detail": "禁止访问 / forbidden"}, 403)
     try:
-        update = Update.de_json(await request.json(), application.bot)
-    except ValueError:
+        body = await request.json()
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            raise ValueError("not an update object")
+        update = Update.de_json(body, application.bot)
+    except (ValueError, TypeError, KeyError, AttributeError):  # what PTB raises on a malformed update
         return JSONResponse({"detail": "请求体不是合法的 Telegram 更新 / not a Telegram update"}, 422)
-    await application.process_update(update)
+    try:
+        await application.process_update(update)
+    except Exception:  # a bad update must not make Telegram retry it forever
+        log.exception("Telegram update %s could not be processed", update.update_id)
+        return JSONResponse({"ok": False})
     return JSONResponse({"ok": True})

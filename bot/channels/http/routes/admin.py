@@ -13,17 +13,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import Path as PathParam
 
 from bot.channels.http.deps import Admin, Staff, StaffDep
 from bot.channels.http.schemas import RollbackRequest, TokenRequest, WithdrawRequest
 from ingest.staff import parse_document
-from ingest.upload_guard import CATALOG_KINDS, MAX_UPLOAD, POLICY_KINDS, CheckedUpload
+from ingest.upload_guard import CATALOG_KINDS, POLICY_KINDS, CheckedUpload
 
 router = APIRouter(prefix="/v1/admin", tags=["admin 知识库管理"])
 
 
 async def _received(staff: StaffDep, upload: UploadFile, allowed: tuple[str, ...]) -> CheckedUpload:
-    return staff.receive(await upload.read(MAX_UPLOAD + 1), upload.filename or "", allowed=allowed)
+    limit = staff.settings.max_upload_bytes
+    return staff.receive(await upload.read(limit + 1), upload.filename or "", allowed=allowed)
 
 
 @router.post("/documents")
@@ -111,7 +113,7 @@ def get_tokens(staff: StaffDep, holder: Admin) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}")
-def delete_token(token_id: int, staff: StaffDep, holder: Admin) -> dict[str, Any]:
+def delete_token(token_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], staff: StaffDep, holder: Admin) -> dict[str, Any]:
     """Revoke a token."""
     if not staff.revoke_token(token_id, actor=holder.name):
         raise HTTPException(404, f"没有编号为 {token_id} 的令牌 / no token {token_id}")

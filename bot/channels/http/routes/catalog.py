@@ -11,6 +11,7 @@ from bot.channels.http.schemas import CatalogPagePublic, ProductPublic
 from knowledge.catalog.models import Product
 from knowledge.catalog.search import CatalogFilters
 
+MAX_OFFSET = 1_000_000  # far beyond any catalog; keeps the value a SQL integer
 router = APIRouter(prefix="/v1/catalog", tags=["catalog 《目录》"])
 
 
@@ -27,7 +28,7 @@ def search(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     status: Annotated[str | None, Query(pattern="^(active|withdrawn)$")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CatalogPagePublic:
     """Search the catalog: exact and fuzzy names first, then meaning; filters run in SQL."""
     filters = CatalogFilters(region=region or None, sector=sector or None, year=year, status=status)
