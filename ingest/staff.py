@@ -95,7 +95,8 @@ class StaffOperations:
         """Check an uploaded file (UploadRejectedError: too large, wrong type, zip bomb …) and keep it
         under a server-chosen name until :meth:`discard`."""
         return check_upload(data, name, self.settings.data_dir / "uploads" / uuid.uuid4().hex, allowed=allowed,
-                            max_bytes=self.settings.max_upload_bytes)
+                            max_bytes=self.settings.max_upload_bytes, max_unzipped=self.settings.max_extracted_bytes,
+                            max_pdf_content=self.settings.max_pdf_content_bytes)
 
     @staticmethod
     def discard(upload: CheckedUpload) -> None:

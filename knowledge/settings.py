@@ -25,8 +25,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     keep_versions: int = Field(default=10, ge=1)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, description="largest uploaded file")
-    max_extracted_bytes: int = Field(default=20 * 1024 * 1024, ge=1024,
-                                     description="most text or data a file may expand to when read (zip, PDF streams)")
+    max_extracted_bytes: int = Field(default=100 * 1024 * 1024, ge=1024,
+                                     description="most a .docx/.xlsx upload may inflate to")
+    max_pdf_content_bytes: int = Field(default=4 * 1024 * 1024, ge=1024,
+                                       description="most a PDF upload's page content may decode to")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Self:

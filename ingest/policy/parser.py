@@ -14,7 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from ingest.errors import EmptyDocumentError
+from ingest.errors import EmptyDocumentError, UploadRejectedError
 from ingest.policy.numbering import Marker, clause_id_of, find_marker, id_token, label_of, split_heading
 from knowledge.kb.models import SPECIAL_LABELS, Clause, Document
 from knowledge.text.normalize import normalize_whitespace
@@ -100,6 +100,18 @@ def _trailer(raw_lines: list[str]) -> tuple[int, list[str], str | None, int]:
     return body_end, issuers, issued_on, attachment
 
 
+#: A document id is part of clause URLs and citations: letters, digits, CJK, ``. _ -``; at most 64.
+DOC_ID = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,63}$")
+
+
+def doc_id_problem(doc_id: str) -> str:
+    """Why ``doc_id`` cannot name a document ("" when it can)."""
+    if DOC_ID.match(doc_id):
+        return ""
+    return (f"文件编号 doc_id 无效：{doc_id[:80]!r}；只能用字母、数字、汉字和 . _ -，不以符号开头，最多 64 字 / "
+            "invalid doc_id: letters, digits, CJK and . _ - only, at most 64 characters")
+
+
 def _slug_from_number(doc_number: str, fallback: str) -> str:
     m = re.search(r"(\d{4})\D+(\d+)", doc_number)
     return f"doc-{m.group(1)}-{m.group(2)}" if m else fallback
@@ -148,6 +160,8 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
 
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     the_id = doc_id or _slug_from_number(document_number, f"doc-{digest[:8]}")
+    if doc_id_problem(the_id):
+        raise UploadRejectedError(doc_id_problem(the_id))
 
     clauses: list[Clause] = []
 

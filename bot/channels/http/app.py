@@ -32,6 +32,7 @@ def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
     app.state.services = services
     app.state.telegram = telegram
     install_admin_guard(app)
+    web.install_security_headers(app)
     settings = services.settings
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes, rate_limit_per_minute=settings.rate_limit_per_minute)

@@ -30,10 +30,6 @@ RATED_PREFIX = "/v1/"
 UNRATED_PREFIXES = ("/v1/admin",)
 
 
-class BodyTooLarge(Exception):
-    """The streamed body passed the limit."""
-
-
 class RateBuckets:
     """Token buckets per client, oldest forgotten first; safe across threads."""
 
@@ -58,7 +54,7 @@ class RateBuckets:
 
 
 def _kb(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{math.ceil(n / 1024)} KB"
+    return f"{n / 1048576:g} MB" if n >= 1048576 else f"{math.ceil(n / 1024)} KB"
 
 
 async def _send_json(send: Any, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> None:
@@ -76,9 +72,13 @@ class RequestLimits:
         self.app = app
         self.max_body = max_body_bytes
         self.max_upload = max_upload_bytes + MULTIPART_OVERHEAD
+        self.max_file = max_upload_bytes
         self.buckets = RateBuckets(rate_limit_per_minute) if rate_limit_per_minute > 0 else None
 
     def _too_large(self, limit: int) -> dict[str, Any]:
+        if limit == self.max_upload:  # say the file limit staff know, not the multipart allowance
+            return {"detail": f"上传文件过大，上限 {_kb(self.max_file)}，未做任何更改 / "
+                              f"upload too large (limit {_kb(self.max_file)})"}
         return {"detail": f"请求体过大，上限 {_kb(limit)}，未做任何更改 / request body too large (limit {_kb(limit)})"}
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -102,29 +102,29 @@ class RequestLimits:
                                              f"retry in {seconds} s"}, [(b"retry-after", str(seconds).encode())])
                 return
         received = 0
-        started = False
+        started = answered = False
 
         async def counted_receive() -> Message:
-            nonlocal received
+            # Over the limit: answer 413 now and tell the app the client left, so it stops reading.
+            nonlocal received, answered
+            if answered:
+                return {"type": "http.disconnect"}
             message: Message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise BodyTooLarge
+                    if not started:
+                        await _send_json(send, 413, self._too_large(limit), [(b"connection", b"close")])
+                    answered = True
+                    return {"type": "http.disconnect"}
             return message
 
         async def tracked_send(message: Message) -> None:
             nonlocal started
+            if answered:  # the app's own reply to the cut-off body is dropped
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await _send_json(send, 413, self._too_large(limit), [(b"connection", b"close")])
-        except BaseExceptionGroup as group:  # anyio task groups wrap what the body reader raised
-            if group.subgroup(BodyTooLarge) is None or started:
-                raise
-            await _send_json(send, 413, self._too_large(limit), [(b"connection", b"close")])
+        await self.app(scope, counted_receive, tracked_send)

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from bot.answer.question import question_problem
 from knowledge.kb.models import Citation
 
-
 SESSION_ID_MAX = 128
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
 

@@ -70,7 +70,9 @@ def clause_html(citation: Citation) -> str:
     """A clause in full with the quoted part in bold, headed by document, 文号 and label."""
     text = escape(citation.text)
     quote = escape(citation.quote)
-    body = text.replace(quote, f"<b>{quote}</b>", 1) if quote and quote in text else text
+    # Bold sentence by sentence: a long clause is cut between sentences, never inside a <b>…</b>.
+    bold = "".join(f"<b>{s}</b>" if s.strip() and len(s) < LIMIT // 2 else s for s in _SENTENCE_END.split(quote))
+    body = text.replace(quote, bold, 1) if quote and quote in text else text
     return f"《{escape(citation.doc_title)}》（{escape(citation.doc_number)}）〔{escape(citation.label)}〕\n{body}"
 
 

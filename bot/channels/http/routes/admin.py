@@ -61,8 +61,8 @@ async def post_catalog(staff: StaffDep, holder: Staff, file: Annotated[UploadFil
                        dry_run: Annotated[bool, Form()] = False, partial: Annotated[bool, Form()] = False,
                        replace: Annotated[bool, Form()] = False) -> dict[str, Any]:
     """Import a .csv/.xlsx catalog (same code as ``jingpin catalog import``)."""
-    if replace and holder.role != "admin":
-        raise HTTPException(403, "replace 需要 admin 角色 / replace needs the admin role")
+    if replace and not dry_run and holder.role != "admin":
+        raise HTTPException(403, "replace 需要 admin 角色（staff 可用 dry_run=true 预览） / replace needs the admin role")
     checked = await _received(staff, file, CATALOG_KINDS)
     try:
         report = await asyncio.to_thread(staff.import_catalog, checked.path, actor=holder.name, partial=partial,
