@@ -67,9 +67,9 @@ def build_services(settings: BotSettings, *, build_if_missing: bool = True, warm
     first question is not the slow one."""
     storage = open_storage(settings)
     if build_if_missing:
-        ensure_kb(settings, embedder=storage.embedder, client=storage.client)
+        ensure_kb(settings, embedder=storage.embedder, client=storage.client, engine=storage.engine)
         ensure_catalog(storage.engine, storage.vectors)
-    clean_leftovers(settings, storage.client)
+    clean_leftovers(settings, storage.client, storage.engine)
     catalog = CatalogSearch(storage.engine, shared_lexicon(), storage.embedder, storage.vectors)
     chat = make_chat_model(settings) if settings.llm_enabled else None
     versions = ComposerCache(settings, client=storage.client, embedder=storage.embedder, catalog=catalog, chat=chat)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ingest.catalog.importer import ImportReport, import_catalog, withdraw_product
 from ingest.errors import UnknownDocumentError, UploadRejectedError
-from ingest.policy.builder import build_version
+from ingest.policy.builder import AuditNote, BuildReport, build_version
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.readers import read_file
 from ingest.upload_guard import CheckedUpload, check_upload
@@ -32,7 +32,7 @@ from knowledge.catalog.vectors import ProductVectors
 from knowledge.db import admin as admin_db
 from knowledge.errors import KBBusyError, UnknownVersionError
 from knowledge.index.embedders import Embedder
-from knowledge.kb import store
+from knowledge.kb import journal, store
 from knowledge.settings import Settings
 
 
@@ -136,18 +136,19 @@ class StaffOperations:
             raise UploadRejectedError("文件不能替代它自己（supersedes 应为另一文件的编号） / a document cannot supersede itself")
         if supersedes and supersedes not in self._published()[1]:
             raise UnknownDocumentError(f"要替代的文件 {supersedes} 不在知识库中 / unknown document {supersedes}")
-        before = store.current_version(self.settings.kb_dir)
-        report = build_version(self.settings, results, replace_all=replace_all, embedder=self.embedder,
-                               client=self.client, statuses={supersedes: "superseded"} if supersedes else None)
-        changes = [dataclasses.replace(c, dry_run=False, version_after=report.version) for c in changes]
-        summary: dict[str, Any] = {**(changes[0].summary() if len(changes) == 1
-                                      else {"changes": [c.summary() for c in changes]}),
-                                   "documents": report.documents, "clauses": report.clauses}
+        summary: dict[str, Any] = (changes[0].summary() if len(changes) == 1
+                                   else {"changes": [c.summary() for c in changes]})
         if replace_all:
             summary["replace"] = True
-        admin_db.record_audit(self.engine, actor=actor, action="publish_document", target=", ".join(sorted(ids)),
-                              version_before=before, version_after=report.version, summary=summary)
-        return changes
+        report = build_version(self.settings, results, replace_all=replace_all, embedder=self.embedder,
+                               client=self.client, statuses={supersedes: "superseded"} if supersedes else None,
+                               audit=AuditNote(actor, "publish_document", ", ".join(sorted(ids)), summary))
+        self._commit(report)
+        return [dataclasses.replace(c, dry_run=False, version_after=report.version) for c in changes]
+
+    def _commit(self, report: BuildReport) -> None:
+        if report.journal_id:
+            journal.commit(self.engine, self.settings.kb_dir, report.journal_id)
 
     def upload_document(self, result: ParseResult, *, actor: str, dry_run: bool,
                         supersedes: str | None = None) -> DocumentChange:
@@ -158,15 +159,14 @@ class StaffOperations:
 
     def delete_document(self, doc_id: str, *, actor: str) -> int:
         """Publish a version without ``doc_id``; returns the new version number."""
-        current, documents, _ = self._published()
+        _, documents, _ = self._published()
         if doc_id not in documents:
             raise UnknownDocumentError(f"知识库中没有文件 {doc_id} / no document {doc_id}")
         if len(documents) == 1:
             raise UploadRejectedError("不能删除最后一个文件 / the last document cannot be deleted")
-        report = build_version(self.settings, [], embedder=self.embedder, client=self.client, remove=[doc_id])
-        admin_db.record_audit(self.engine, actor=actor, action="delete_document", target=doc_id,
-                              version_before=current, version_after=report.version,
-                              summary={"documents": report.documents})
+        report = build_version(self.settings, [], embedder=self.embedder, client=self.client, remove=[doc_id],
+                               audit=AuditNote(actor, "delete_document", doc_id))
+        self._commit(report)
         return report.version
 
     # -- versions -------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class StaffOperations:
         kb_dir = self.settings.kb_dir
         current = store.current_version(kb_dir)
         out = []
-        for version in reversed(store.complete_versions(kb_dir)):
+        for version in reversed(store.retained_versions(kb_dir)):
             manifest, _, _, _ = store.read_version(kb_dir, version)
             out.append({"version": version, "published": version == current, "counts": manifest.get("counts", {}),
                         "documents": [d["doc_id"] for d in manifest.get("documents", [])],
@@ -191,11 +191,13 @@ class StaffOperations:
         kb_dir = self.settings.kb_dir
         with store.publish_lock(kb_dir):
             before = store.current_version(kb_dir)
-            if version not in store.complete_versions(kb_dir):
+            if version not in store.retained_versions(kb_dir):
                 raise UnknownVersionError(f"版本 {version} 不存在或已被清理 / version {version} is not retained")
+            entry = journal.write_pending(kb_dir, kind=journal.SWITCH, actor=actor, action="rollback",
+                                          target=f"v{version}", version_before=before, version_after=version,
+                                          summary={})
             store.publish(kb_dir, version)
-        admin_db.record_audit(self.engine, actor=actor, action="rollback", target=f"v{version}",
-                              version_before=before, version_after=version)
+            journal.commit(self.engine, kb_dir, entry)
         return before or 0
 
     # -- the catalog ----------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class ComposerCache:
         current = self.current()
         if version is None or version == current.kb.version:
             return current
-        if version not in store.complete_versions(self.settings.kb_dir):
+        if version not in store.retained_versions(self.settings.kb_dir):
             raise UnknownVersionError(f"知识库版本 {version} 不存在或已被清理 / KB version {version} is not retained")
         with self._lock:
             pinned = self._pinned.get(version)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Engine
 
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.passages import make_passages
@@ -23,7 +25,7 @@ from ingest.policy.readers import read_file
 from knowledge.errors import KBBusyError
 from knowledge.index.dense import DenseIndex, drop_collection, make_client
 from knowledge.index.embedders import Embedder, load_embedder
-from knowledge.kb import store
+from knowledge.kb import journal, store
 from knowledge.kb.models import Clause, Document, Passage
 from knowledge.rules.loader import check_rules
 from knowledge.settings import Settings
@@ -43,6 +45,17 @@ class BuildReport:
     reused: int
     seconds: float
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    journal_id: str | None = None  # the pending audit entry, for the caller to commit
+
+
+@dataclass(frozen=True)
+class AuditNote:
+    """Who asks for a build and why: written to the journal before the switch (see knowledge.kb.journal)."""
+
+    actor: str
+    action: str
+    target: str
+    summary: dict[str, Any] = field(default_factory=dict)
 
 
 def bundled_policy_files() -> list[Path]:
@@ -92,18 +105,20 @@ def _previous_vectors(client: Any, kb_dir: Path, embedder: Embedder) -> dict[str
 
 def build_version(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool = False,
                   embedder: Embedder | None = None, client: Any = None, remove: Sequence[str] = (),
-                  statuses: dict[str, str] | None = None, wait: bool = False) -> BuildReport:
+                  statuses: dict[str, str] | None = None, wait: bool = False,
+                  audit: AuditNote | None = None) -> BuildReport:
     """Build and publish a new version holding ``results`` plus (unless ``replace_all``) the current
     version's other documents; a document with the same doc_id is replaced, those in ``remove``
     are left out and ``statuses`` changes documents' status (e.g. superseded). The whole build holds
-    the publish lock: a second publish gets :class:`KBBusyError` (or waits, with ``wait``)."""
+    the publish lock: a second publish gets :class:`KBBusyError` (or waits, with ``wait``). With
+    ``audit``, the audit entry is journaled before the switch (``report.journal_id``)."""
     with store.publish_lock(settings.kb_dir, wait=wait):
         return _build(settings, results, replace_all=replace_all, embedder=embedder, client=client,
-                      remove=remove, statuses=statuses or {})
+                      remove=remove, statuses=statuses or {}, audit=audit)
 
 
 def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool, embedder: Embedder | None,
-           client: Any, remove: Sequence[str], statuses: dict[str, str]) -> BuildReport:
+           client: Any, remove: Sequence[str], statuses: dict[str, str], audit: AuditNote | None) -> BuildReport:
     started = time.perf_counter()
     kb_dir = settings.kb_dir
     embedder = embedder or load_embedder(settings.embedder)
@@ -145,15 +160,23 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
     check_rules(list(documents.values()), all_clauses)
     version = store.next_version(kb_dir)
     name = store.collection_name(version)
+    journal_id = None
     try:
         drop_collection(client, name)
         DenseIndex(client, name, embedder).add(passages, vectors)
         store.write_version(kb_dir, version, documents=documents.values(), clauses=all_clauses,
                             passages=passages, embedder=embedder.spec)
+        if audit is not None:
+            journal_id = journal.write_pending(
+                kb_dir, kind=journal.BUILD, actor=audit.actor, action=audit.action, target=audit.target,
+                version_before=current, version_after=version,
+                summary={**audit.summary, "documents": list(documents), "clauses": len(all_clauses)})
         store.publish(kb_dir, version)
     except BaseException:
         drop_collection(client, name)
         store.remove_version_dir(kb_dir, version)
+        if journal_id:
+            journal.discard(kb_dir, journal_id)
         raise
     collect_garbage(settings, client)
     return BuildReport(
@@ -165,16 +188,19 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
         reused=len(passages) - len(todo),
         seconds=time.perf_counter() - started,
         warnings={r.document.doc_id: r.warnings for r in results if r.warnings},
+        journal_id=journal_id,
     )
 
 
 def collect_garbage(settings: Settings, client: Any) -> list[int]:
-    """Remove versions older than the newest ``keep_versions`` (never the published one) and
-    leftovers of unfinished builds; returns the removed version numbers."""
+    """Remove versions older than the newest ``keep_versions`` retained ones (never the published
+    one), leftovers of unfinished or never-published builds, and half-written files; returns the
+    removed version numbers. Call under the publish lock."""
     kb_dir = settings.kb_dir
     current = store.current_version(kb_dir)
-    complete = store.complete_versions(kb_dir)
-    keep = set(complete[-settings.keep_versions :]) | ({current} if current else set())
+    retained = store.retained_versions(kb_dir)
+    keep = set(retained[-settings.keep_versions :]) | ({current} if current else set())
+    store.remove_temp_files(kb_dir)
     removed = []
     for child in kb_dir.glob("v*"):
         if not child.name[1:].isdigit():
@@ -192,21 +218,47 @@ def collect_garbage(settings: Settings, client: Any) -> list[int]:
     return sorted(removed)
 
 
-def clean_leftovers(settings: Settings, client: Any) -> list[int]:
-    """At start: remove what killed builds left behind, unless a publish is running right now."""
+def clean_leftovers(settings: Settings, client: Any, engine: Engine) -> list[int]:
+    """At start, unless a publish is running right now: record the audit entries of switches a
+    killed process made, then remove what killed builds and uploads left behind."""
+    kb_dir = settings.kb_dir
     try:
-        with store.publish_lock(settings.kb_dir):
-            return collect_garbage(settings, client)
+        with store.publish_lock(kb_dir):
+            complete = store.complete_versions(kb_dir)
+            if complete and not any(store.was_published(kb_dir, v) for v in complete):
+                for version in complete:  # a data dir from before PUBLISHED markers: all were served
+                    store.mark_published(kb_dir, version)
+            current = store.current_version(kb_dir)
+            if current is not None:
+                store.mark_published(kb_dir, current)  # killed between the switch and its marker
+            journal.settle(engine, kb_dir)
+            removed = collect_garbage(settings, client)
     except KBBusyError:
         return []
+    _remove_stale_uploads(settings.data_dir / "uploads")
+    return removed
 
 
-def ensure_kb(settings: Settings, *, embedder: Embedder | None = None, client: Any = None) -> BuildReport | None:
-    """Build the KB from the bundled policy documents when the data dir has none published."""
+def _remove_stale_uploads(folder: Path, older_than_s: float = 3600.0) -> None:
+    """Uploads are deleted after their request; what a killed request left is removed once stale."""
+    cutoff = time.time() - older_than_s
+    for child in folder.iterdir() if folder.exists() else []:
+        if child.is_dir() and child.stat().st_mtime < cutoff:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def ensure_kb(settings: Settings, *, embedder: Embedder | None = None, client: Any = None,
+              engine: Engine | None = None) -> BuildReport | None:
+    """Build the KB from the bundled policy documents when the data dir has none published (audited
+    as ``system`` in ``engine``'s audit log when given, else at the next start)."""
     if store.current_version(settings.kb_dir) is not None:
         return None
     with store.publish_lock(settings.kb_dir, wait=True):  # several workers starting on an empty data dir
         if store.current_version(settings.kb_dir) is not None:
             return None
-        return _build(settings, parse_files(bundled_policy_files()), replace_all=True, embedder=embedder,
-                      client=client, remove=(), statuses={})
+        report = _build(settings, parse_files(bundled_policy_files()), replace_all=True, embedder=embedder,
+                        client=client, remove=(), statuses={},
+                        audit=AuditNote("system", "build_bundled", "bundled policy documents"))
+        if engine is not None and report.journal_id:
+            journal.commit(engine, settings.kb_dir, report.journal_id)
+        return report

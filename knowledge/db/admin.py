@@ -139,6 +139,14 @@ def record_audit(engine: Engine, *, actor: str, action: str, target: str = "", v
                              version_after=version_after, summary=json.dumps(summary or {}, ensure_ascii=False)))
 
 
+def has_audit_mark(engine: Engine, mark: str) -> bool:
+    """True when an audit entry's summary carries ``mark`` (a journal id: recorded already)."""
+    ensure_admin_tables(engine)
+    with Session(engine) as session:
+        return session.scalar(select(AuditRow.id).where(AuditRow.summary.contains(mark, autoescape=True))
+                              .limit(1)) is not None
+
+
 def read_audit(engine: Engine, limit: int = 100) -> list[dict[str, Any]]:
     """The newest audit entries first."""
     ensure_admin_tables(engine)

@@ -2,15 +2,19 @@
 
     <data_dir>/kb/CURRENT             {"version": n}   replaced by an atomic rename
     <data_dir>/kb/v000n/manifest.json version, created_at, embedder, documents, counts
+    <data_dir>/kb/v000n/PUBLISHED     {"published_at": …}  written right after its first switch
     <data_dir>/kb/v000n/clauses.jsonl every clause of every document, reading order
     <data_dir>/kb/v000n/passages.jsonl retrieval units
     Chroma collection  policy-v000n   passage vectors
 
-A version directory is complete once its manifest exists; the manifest is written last.
+A version directory is complete once its manifest exists; the manifest is written last. Only a
+version that was once published (or is published now) is retained and may be rolled back to: a
+build killed between its manifest and the switch is a leftover, never offered.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import json
 import os
@@ -25,6 +29,11 @@ from knowledge.errors import KBBusyError, KBNotBuiltError
 from knowledge.kb.models import Clause, Document, Passage
 
 MANIFEST = "manifest.json"
+PUBLISHED = "PUBLISHED"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def version_dir(kb_dir: Path, version: int) -> Path:
@@ -77,6 +86,37 @@ def publish(kb_dir: Path, version: int) -> None:
     if not (version_dir(kb_dir, version) / MANIFEST).exists():
         raise KBNotBuiltError(f"版本 {version} 不完整，不能发布 / version {version} is incomplete")
     _atomic_write(kb_dir / "CURRENT", json.dumps({"version": version}))
+    mark_published(kb_dir, version)
+
+
+def mark_published(kb_dir: Path, version: int) -> None:
+    """Record that ``version`` has been served (kept if already recorded)."""
+    marker = version_dir(kb_dir, version) / PUBLISHED
+    if not marker.exists():
+        _atomic_write(marker, json.dumps({"published_at": _now()}))
+
+
+def was_published(kb_dir: Path, version: int) -> bool:
+    """True when ``version`` has been served at some time."""
+    return (version_dir(kb_dir, version) / PUBLISHED).exists()
+
+
+def retained_versions(kb_dir: Path) -> list[int]:
+    """Complete versions that were published at some time (the ones a rollback may return to), ascending."""
+    current = current_version(kb_dir)
+    return [v for v in complete_versions(kb_dir) if v == current or was_published(kb_dir, v)]
+
+
+def remove_temp_files(kb_dir: Path) -> int:
+    """Delete half-written files a killed writer left (``.CURRENT.*`` and the like); call under the
+    publish lock. Returns how many were removed."""
+    removed = 0
+    for pattern in (".CURRENT.*", "v*/.*.*"):
+        for path in kb_dir.glob(pattern) if kb_dir.exists() else []:
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def complete_versions(kb_dir: Path) -> list[int]:
@@ -115,6 +155,7 @@ def write_version(kb_dir: Path, version: int, *, documents: Iterable[Document], 
                     "text": p.text, "context": p.context}, ensure_ascii=False) + "\n" for p in passage_list))
     manifest = {
         "version": version,
+        "created_at": _now(),
         "embedder": embedder,
         "documents": [d.to_dict() for d in doc_list],
         "counts": {"documents": len(doc_list), "clauses": len(clause_list), "passages": len(passage_list)},
