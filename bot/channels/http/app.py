@@ -15,6 +15,7 @@ from bot.app import Services
 from bot.channels.http.deps import install_admin_guard
 from bot.channels.http.errors import install_error_handlers
 from bot.channels.http.limits import RequestLimits
+from bot.channels.http.openapi import install_openapi
 from bot.channels.http.routes import admin, ask, catalog, documents, rules, web
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.telegram.webhook import telegram_lifespan
@@ -41,4 +42,5 @@ def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(telegram_router)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    install_openapi(app)
     return app
