@@ -23,7 +23,8 @@ from conftest import serve_app
 
 from bot.app import Services, http_app
 from bot.channels.telegram.application import build_application, register_commands
-from bot.channels.telegram.format import answer_html, split_message
+from bot.channels.telegram.format import answer_html, clause_html, split_message
+from knowledge.kb.models import Citation
 
 pytestmark = pytest.mark.slow  # a bot polling a Bot API server on loopback
 
@@ -278,3 +279,14 @@ def test_serve_runs_the_bot_beside_the_api_when_a_token_is_set(services: Service
         fake.push_text(401, "/help")
         assert "/check" in fake.wait_messages(401, 1)[0]["text"]
         assert fake.calls("setMyCommands")
+
+
+def test_a_long_clause_whose_quote_spans_the_split_is_valid_html() -> None:
+    sentence = "对列入《目录》的产品，政府采购单位 & 国有投资为主的项目建设单位不得将其排斥在招标采购项目之外。"
+    text = sentence * 120  # one clause of about 5,500 characters
+    quote = sentence * 100  # the quoted part runs across the 4,096-character cut
+    clause = Citation("notice-x", "测试用长文件（虚构）", "", "一", "一", quote, text)
+    parts = split_message(clause_html(clause))
+    assert len(parts) >= 2 and all(len(p) <= 4096 for p in parts)
+    visible = [parse_html(p) for p in parts]  # raises on a cut inside <b>…</b>, as Telegram would reject it
+    assert "".join(v.replace("\n", "") for v in visible).endswith(text)

@@ -19,7 +19,8 @@ from knowledge.kb.models import Citation
 from knowledge.text.normalize import pack
 
 LIMIT = 4096
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?])")  # not ";": it ends every escaped entity (&amp;)
+# After a sentence end (not ";": it ends every escaped entity, &amp;), or after the </b> that closes one.
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?])(?!</b>)|(?<=</b>)")
 
 
 def escape(text: str) -> str:
