@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-DocStatus = Literal["in_force", "superseded", "repealed"]
+DocStatus = Literal["in_force", "superseded", "repealed", "expired"]
 
 #: Clause ids of the parts every official document may have besides its numbered body.
 SPECIAL_PARTS: tuple[str, ...] = ("title", "number", "addressees", "preamble", "attachment", "issuers")
@@ -36,12 +36,23 @@ class Document:
     status: DocStatus = "in_force"
     sha256: str = ""
     source: str = ""
+    series: str = ""  # e.g. the yearly 浙江制造精品 notices: documents of one series replace each other by year
+    cites: tuple[str, ...] = ()  # 文号 or titles of the documents this one is based on (根据《…》（…号）)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (tuples become lists)."""
         data = asdict(self)
         data["issuers"] = list(self.issuers)
+        data["cites"] = list(self.cites)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """The inverse of :meth:`to_dict` (unknown keys ignored, so older manifests still load)."""
+        known = {f: data[f] for f in cls.__dataclass_fields__ if f in data}
+        known["issuers"] = tuple(known.get("issuers", ()))
+        known["cites"] = tuple(known.get("cites", ()))
+        return cls(**known)
 
 
 @dataclass(frozen=True)

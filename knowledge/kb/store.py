@@ -172,7 +172,7 @@ def read_version(kb_dir: Path, version: int) -> tuple[dict[str, Any], list[Docum
         manifest = json.loads((vdir / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise KBNotBuiltError(f"知识库版本 {version} 不存在 / KB version {version} not found") from exc
-    documents = [Document(**{**d, "issuers": tuple(d.get("issuers", ()))}) for d in manifest["documents"]]
+    documents = [Document.from_dict(d) for d in manifest["documents"]]
     with (vdir / "clauses.jsonl").open(encoding="utf-8") as fh:
         clauses = [Clause(**json.loads(line)) for line in fh if line.strip()]
     with (vdir / "passages.jsonl").open(encoding="utf-8") as fh:

@@ -107,6 +107,8 @@ class DocumentPublic(BaseModel):
     issued_on: str | None
     status: str
     clauses: int
+    series: str = Field(default="", description="e.g. the yearly 浙江制造精品 notices (added in 0.2)")
+    cites: list[str] = Field(default_factory=list, description="文号 or titles this document is based on (added in 0.2)")
 
 
 class ClausePublic(BaseModel):

@@ -15,7 +15,8 @@ def documents(assistant: AssistantDep) -> list[DocumentPublic]:
     """The policy documents in the served KB version."""
     return [DocumentPublic(doc_id=v.document.doc_id, title=v.document.title, doc_number=v.document.doc_number,
                            issuers=list(v.document.issuers), issued_on=v.document.issued_on,
-                           status=v.document.status, clauses=v.clauses)
+                           status=v.document.status, clauses=v.clauses, series=v.document.series,
+                           cites=list(v.document.cites))
             for v in assistant.documents()]
 
 
