@@ -16,13 +16,15 @@ from typing import Any
 from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
+from bot.answer.clause_extras import outline, part_points, where_detail_lives
 from bot.answer.conclusion import Concluded, conclude, settled_by_the_case
-from bot.answer.form import question_parts, read_form
+from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
 from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
+from bot.answer.sources import newest_note, point_labels, sources_line
 from bot.answer.verdicts.answers import pick_rules, render_verdicts, rule_sectors, verdict_conclusion
 from bot.answer.verify import verify_citations
 from knowledge.catalog.search import CatalogSearch
@@ -31,7 +33,7 @@ from knowledge.kb.models import Citation, ScoredClause
 from knowledge.retrieval.hybrid import HybridRetriever
 from knowledge.rules.engine import evaluate
 from knowledge.rules.loader import Rule, load_rules
-from knowledge.text.modality import pieces, pieces_with
+from knowledge.text.modality import pieces_with
 
 _APPLYING = re.compile(r"申请|申报|评选|认定|入选|参评|评上|评精品|qualif|apply|eligib", re.IGNORECASE)
 _THIS_PROGRAMME = re.compile(r"浙江制造精品|精品|目录|zhejiang made|catalog", re.IGNORECASE)
@@ -94,14 +96,6 @@ class AnswerComposer:
             text=clause.text,
         )
 
-    def _outline(self, citation: Citation) -> list[str]:
-        """For a bare heading (e.g. 三 保障措施), the headings of the parts under it: what it comprises."""
-        clause = self.kb.clause(citation.doc_id, citation.clause_id)
-        if clause.kind == "special" or clause.text != clause.heading:
-            return []
-        children = [c for c in self.kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
-        return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
-
     def _within_limits(self, concluded: Concluded, citations: list[Citation], scope: Any, english: bool,
                        elsewhere: bool) -> tuple[Concluded, list[Citation]] | None:
         """What the reading of the question allows: for an enterprise of another province, 不可以 on the
@@ -121,35 +115,6 @@ class AnswerComposer:
                 f"Some words were not recognised ({unknown}); according to the policy:" if english
                 else f"问题中有未能识别的词（{unknown}），请核对用词。根据文件规定："))
         return concluded, citations
-
-    def _where_detail_lives(self, citations: list[Citation]) -> list[Citation]:
-        """For a detail the text does not give: the document's attachment note (e.g. 认定方案（试行）),
-        which names where it lives, when the answer does not cite it yet. The KB holds the note only."""
-        doc_id = citations[0].doc_id
-        if any(c.clause_id == "attachment" for c in citations):
-            return []
-        note = next((c for c in self.kb.clauses_of(doc_id) if c.clause_id == "attachment"), None)
-        if note is None:
-            return []
-        document = self.kb.documents[doc_id]
-        return [Citation(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
-                         clause_id=note.clause_id, label=note.label, quote=note.text.strip(), text=note.text)]
-
-    def _part_points(self, text: str, citations: list[Citation], points: list[Point]) -> list[Point]:
-        """For a multi-part question, the sentence of the cited clauses that best answers each later
-        part, when the points do not have it yet: one point per part."""
-        extra: list[Point] = []
-        for part in question_parts(text)[1:]:
-            asked = {w for w in self.kb.lexicon.words(self.kb.lexicon.query_text(part)) if len(w) > 1}
-            best: tuple[int, str, Citation] | None = None
-            for c in citations:
-                for piece in pieces(c.text):
-                    overlap = sum(w in piece for w in asked)
-                    if overlap and (best is None or overlap > best[0]):
-                        best = (overlap, piece, c)
-            if best and all(best[1] not in p.text for p in [*points, *extra]):
-                extra.append(Point(best[1], best[2].doc_id, best[2].clause_id, best[2].label))
-        return extra
 
     def _is_policy_talk(self, text: str) -> bool:
         """True when every word of ``text`` is the policy's own (a rule question, not a product need)."""
@@ -183,9 +148,20 @@ class AnswerComposer:
                       kb_version=self.kb.version, timings_ms=timings(finished - t0, t0 - started, finished - started),
                       products=tuple(reply.products), catalog_need=need)
 
+    def _rules_cover(self, question: Question) -> bool:
+        """False when the KB holds documents the rules do not cite and the question is about one of them
+        (a notice's criteria without rules for them): then the clauses answer, not 573号's verdicts."""
+        cited = {c.doc_id for rule in self.rules for c in rule.citations}
+        if len(self.kb.documents) < 2 or not cited:
+            return True
+        top = self.retriever.retrieve(question.text, k=1).clauses
+        return not top or top[0].clause.doc_id in cited
+
     def _verdict_answer(self, question: Question, facts: Mapping[str, Any], as_of: dt.date, started: float,
                         own_case: bool) -> Answer | None:
         asked = pick_rules(question.text, self.rules, dict(facts), profile_given=own_case)
+        if asked is not None and not self._rules_cover(question):
+            return None
         if asked is None:
             return None
         t0 = time.perf_counter()
@@ -268,7 +244,7 @@ class AnswerComposer:
         lead = concluded.lead
         if concluded.kind == "not_specified" and (form.kind in ("criteria", "procedure")
                                                   or classify_intent(result.query_text) == "eligibility"):
-            note = self._where_detail_lives(citations)
+            note = where_detail_lives(kb, citations)
             if note:
                 citations += note
                 lead += (" The details are in the document's attachment, which this knowledge base does not hold."
@@ -277,9 +253,12 @@ class AnswerComposer:
         points = answer_points(citations)
         first = citations[0]
         points[1:1] = [Point(text, first.doc_id, first.clause_id, first.label) for text in concluded.support]
-        points += self._part_points(question.text, citations, points)
+        points += part_points(kb, question.text, citations, points)
         del points[MAX_POINTS:]
-        text = render_answer(lead, citations, headings, points, english, outline=self._outline(citations[0]))
+        newer = newest_note(kb, question.text, citations, english)
+        text = render_answer(lead, citations, headings, points, english, outline=outline(kb, citations[0]),
+                             sources="\n".join(filter(None, [sources_line(kb, citations, english), newer])),
+                             labels=point_labels(kb, citations, points, english))
         finished = time.perf_counter()
         return Answer(answer=text, intent=classify_intent(result.query_text), grounded=True,
                       citations=tuple(citations), kb_version=kb.version, conclusion=concluded.kind,

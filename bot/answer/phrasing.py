@@ -30,14 +30,17 @@ def answer_points(citations: list[Citation]) -> list[Point]:
 
 
 def render_answer(lead: str, citations: list[Citation], headings: list[str], points: list[Point], english: bool,
-                  outline: list[str] | None = None) -> str:
+                  outline: list[str] | None = None, *, sources: str = "", labels: list[str] | None = None) -> str:
     """Conclusion with the main clause label, the points (for a bare heading, what it comprises), then
     依据: each verbatim quote under its clause heading, with its document. In English answers the
     headings are English and each quote has the document's unofficial English rendering of its clause
-    beside it, or a note that the document has none."""
+    beside it, or a note that the document has none. ``sources`` (the documents cited, named) follows
+    the conclusion; ``labels`` replace the points' clause labels (e.g. prefixed by their document)."""
     words = EN if english else ZH
-    lines = [f"{lead}〔{citations[0].label}〕", words["points"]]
-    lines += [f"• {item}" for item in outline] if outline else [f"• {p.text}〔{p.label}〕" for p in points]
+    labels = labels or [p.label for p in points]
+    lines = [f"{lead}〔{citations[0].label}〕", *([sources] if sources else []), words["points"]]
+    lines += [f"• {item}" for item in outline] if outline else [f"• {p.text}〔{label}〕"
+                                                                for p, label in zip(points, labels, strict=True)]
     lines.append(words["basis"])
     for c, heading in zip(citations, headings, strict=True):
         rendering = english_renderings(c.doc_id).get(c.clause_id) if english else None

@@ -9,6 +9,7 @@ import numpy as np
 
 from knowledge.kb.knowledge_base import KnowledgeBase
 from knowledge.kb.models import ScoredClause
+from knowledge.retrieval.document_prior import DocumentPrior
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class HybridRetriever:
         self.weights = {"dense": dense_weight, "sparse": sparse_weight, "bigram": bigram_weight,
                         "heading": heading_weight}
         self.candidates = candidates
+        self.prior = DocumentPrior(kb)
 
     def _top(self, scores: np.ndarray) -> list[tuple[int, float]]:
         top = np.argsort(-scores)[: self.candidates]
@@ -90,6 +92,10 @@ class HybridRetriever:
                 best = {key: s for key, s in best.items() if key[0] in doc_ids}
             for key, rank in _ranks(best).items():
                 fused[key] = fused.get(key, 0.0) + self.weights[name] / (self.rrf_k + rank)
+        for doc_id, bonus in self.prior.bonus(question).items():  # which document the question is about
+            for key in fused:
+                if key[0] == doc_id:
+                    fused[key] += bonus
         dense_best, sparse_best = channels["dense"], channels["sparse"]
         ordered = sorted(fused, key=lambda key: fused[key], reverse=True)[:k]
         clauses = [

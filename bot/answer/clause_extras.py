@@ -1,0 +1,50 @@
+"""What a clause answer adds around its quotes: the outline of a bare heading, the attachment note
+that says where a detail lives, and one point per part of a multi-part question."""
+
+from __future__ import annotations
+
+from bot.answer.answer import Point
+from bot.answer.form import question_parts
+from knowledge.kb.knowledge_base import KnowledgeBase
+from knowledge.kb.models import Citation
+from knowledge.text.modality import pieces
+
+
+def outline(kb: KnowledgeBase, citation: Citation) -> list[str]:
+    """For a bare heading (e.g. 三 保障措施), the headings of the parts under it: what it comprises."""
+    clause = kb.clause(citation.doc_id, citation.clause_id)
+    if clause.kind == "special" or clause.text != clause.heading:
+        return []
+    children = [c for c in kb.clauses_of(clause.doc_id) if c.parent_id == clause.clause_id]
+    return [f"{c.heading or c.text[:40]}〔{c.label}〕" for c in children]
+
+
+def where_detail_lives(kb: KnowledgeBase, citations: list[Citation]) -> list[Citation]:
+    """For a detail the text does not give: the document's attachment note (e.g. 认定方案（试行）),
+    which names where it lives, when the answer does not cite it yet. The KB holds the note only."""
+    doc_id = citations[0].doc_id
+    if any(c.clause_id == "attachment" for c in citations):
+        return []
+    note = next((c for c in kb.clauses_of(doc_id) if c.clause_id == "attachment"), None)
+    if note is None:
+        return []
+    document = kb.documents[doc_id]
+    return [Citation(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
+                     clause_id=note.clause_id, label=note.label, quote=note.text.strip(), text=note.text)]
+
+
+def part_points(kb: KnowledgeBase, text: str, citations: list[Citation], points: list[Point]) -> list[Point]:
+    """For a multi-part question, the sentence of the cited clauses that best answers each later
+    part, when the points do not have it yet: one point per part."""
+    extra: list[Point] = []
+    for part in question_parts(text)[1:]:
+        asked = {w for w in kb.lexicon.words(kb.lexicon.query_text(part)) if len(w) > 1}
+        best: tuple[int, str, Citation] | None = None
+        for c in citations:
+            for piece in pieces(c.text):
+                overlap = sum(w in piece for w in asked)
+                if overlap and (best is None or overlap > best[0]):
+                    best = (overlap, piece, c)
+        if best and all(best[1] not in p.text for p in [*points, *extra]):
+            extra.append(Point(best[1], best[2].doc_id, best[2].clause_id, best[2].label))
+    return extra

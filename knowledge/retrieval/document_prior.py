@@ -1,0 +1,104 @@
+"""Which documents a question is about, as a small prior added to the fused clause scores.
+
+With one document in the KB the prior is empty. With several, clauses whose text matches equally
+well are told apart by what the question says about the *document*:
+
+- its programme or subject: question words that occur in few documents' titles (首台（套）, 品字标,
+  优秀工业新产品, 浙江制造精品 …), weighted by how rare they are among the titles;
+- its 文号 (``573号``, ``〔2025〕901号``);
+- its year: a question naming a year prefers documents of that year; "今年 / 最新 / this year" and
+  questions naming no year prefer the newest document of a series (the yearly notices);
+- its status: superseded, repealed or expired documents only come up when the question names them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from knowledge.kb.knowledge_base import KnowledgeBase
+from knowledge.kb.models import Document
+
+TITLE_WEIGHT = 0.03  # about the gap between neighbouring ranks near the top of the fused list
+NUMBER_WEIGHT = 0.05
+YEAR_WEIGHT = 0.04
+OLDER_PENALTY = 0.04
+RETIRED_PENALTY = 0.06
+
+_YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
+_NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(20\d{2})\s*[〕\]］)）]")
+_SERIAL = re.compile(r"(\d+)\s*号")
+_NEWEST = re.compile(r"今年|本年度|当年|最新|新一年|this year|latest|current|newest", re.IGNORECASE)
+_GENERIC_TITLE_WORDS = frozenset({"关于", "通知", "工作", "开展", "组织", "做好", "实施", "意见", "有关", "事项",
+                                  "年度", "虚构", "测试", "测试用", "印发", "申报工作"})
+
+
+def document_year(document: Document) -> int | None:
+    """The year a document belongs to: from its 文号, else its title, else its date."""
+    found = _NUMBER_YEAR.search(document.doc_number) or _YEAR.search(document.title)
+    if found:
+        return int(found.group(1))
+    if document.issued_on and document.issued_on[:4].isdigit():
+        return int(document.issued_on[:4])
+    return None
+
+
+@dataclass(frozen=True)
+class _DocFacts:
+    doc_id: str
+    year: int | None
+    series: str
+    retired: bool
+    serial: str  # the number of the 文号 ("573" of 浙经信技术〔2013〕573号)
+    title_words: frozenset[str]
+
+
+class DocumentPrior:
+    """Per question, a score to add to each document's clauses (empty for a one-document KB)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.docs: list[_DocFacts] = []
+        for d in kb.documents.values():
+            serial = _SERIAL.search(d.doc_number)
+            words = frozenset(w for w in kb.lexicon.words(d.title) if len(w) > 1 and w not in _GENERIC_TITLE_WORDS)
+            self.docs.append(_DocFacts(d.doc_id, document_year(d), d.series, d.status != "in_force",
+                                       serial.group(1) if serial else "", words))
+        counts: dict[str, int] = {}
+        for facts in self.docs:
+            for w in facts.title_words:
+                counts[w] = counts.get(w, 0) + 1
+        n = max(len(self.docs), 1)
+        # A word in every title tells nothing; one in a single title names that document.
+        self.rarity = {w: math.log(n / c) / math.log(n) if n > 1 else 0.0 for w, c in counts.items()}
+        newest: dict[str, int] = {}
+        for facts in self.docs:
+            if facts.series and facts.year is not None:
+                newest[facts.series] = max(newest.get(facts.series, facts.year), facts.year)
+        self.newest = newest
+
+    def bonus(self, question: str) -> dict[str, float]:
+        """doc_id → prior for ``question`` (documents not mentioned get nothing or a penalty)."""
+        if len(self.docs) < 2:
+            return {}
+        lexicon = self.kb.lexicon
+        words = set(lexicon.words(lexicon.canonicalize(question)))
+        years = {int(y) for y in _YEAR.findall(question)}
+        serials = set(_SERIAL.findall(question))
+        wants_newest = bool(_NEWEST.search(question))
+        out: dict[str, float] = {}
+        for facts in self.docs:
+            score = TITLE_WEIGHT * min(1.0, sum(self.rarity.get(w, 0.0) for w in words & facts.title_words))
+            named = bool(facts.serial and facts.serial in serials) or (facts.year is not None and facts.year in years)
+            if facts.serial and facts.serial in serials:
+                score += NUMBER_WEIGHT
+            if years and facts.year is not None:
+                score += YEAR_WEIGHT if facts.year in years else -YEAR_WEIGHT / 2
+            elif facts.series and facts.year is not None and facts.year < self.newest[facts.series]:
+                score -= 0.0 if named else OLDER_PENALTY * (1.5 if wants_newest else 1.0)
+            if facts.retired and not named:
+                score -= RETIRED_PENALTY
+            if score:
+                out[facts.doc_id] = score
+        return out
