@@ -37,10 +37,13 @@ def _evaluate_jingpin(services: Services, questions: list[Question]) -> tuple[di
         generated += answer.composer == "llm"
         fallbacks += bool(answer.fallback_reason)
         row = Row(q, tuple(c.clause_id for c in answer.citations), answer.grounded,
-                  tuple(len(c.quote) for c in answer.citations), answer.answer, answer.conclusion)
+                  tuple(len(c.quote) for c in answer.citations), answer.answer, answer.conclusion,
+                  tuple(c.doc_id for c in answer.citations))
         rows.append(row)
         if is_miss(row):
-            misses.append({"id": q.qid, "question": q.question, "gold": list(q.gold), "cited": list(row.cited),
+            misses.append({"id": q.qid, "question": q.question, "gold": list(q.gold), "gold_doc": q.gold_doc,
+                           "cited": [f"{d}:{c}" if q.gold_doc else c for c, d in zip(row.cited, row.cited_docs,
+                                                                                   strict=True)],
                            "conclusion": answer.conclusion, "expected": q.conclusion})
     report = score(rows)
     report["median_latency_ms"] = round(statistics.median(latencies), 1)
@@ -56,7 +59,7 @@ def _evaluate_langchain(kb: KnowledgeBase, questions: list[Question]) -> dict[st
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=200, chunk_overlap=20, separators=CHINESE_SEPARATORS,
                                               keep_separator="end")
-    chunks: list[tuple[str, str]] = []  # (text, clause id it starts in)
+    chunks: list[tuple[str, str, str]] = []  # (text, clause id it starts in, its document)
     for doc_id in kb.documents:
         clauses = kb.clauses_of(doc_id)
         full, owners = "", []
@@ -69,14 +72,14 @@ def _evaluate_langchain(kb: KnowledgeBase, questions: list[Question]) -> dict[st
             start = found if found >= 0 else position
             position = start + len(chunk)
             owner = [cid for offset, cid in owners if offset <= start + len(chunk) // 2][-1]
-            chunks.append((chunk, owner))
+            chunks.append((chunk, owner, doc_id))
     vectors = kb.dense.embedder.embed_passages([c[0] for c in chunks])
     rows = []
     for q in questions:
         scores = vectors @ kb.dense.embedder.embed_queries([q.question])[0]
         top = np.argsort(-scores)[:3]
         rows.append(Row(q, tuple(chunks[i][1] for i in top), True, (len(chunks[top[0]][0]),),
-                        "".join(chunks[i][0] for i in top)))
+                        "".join(chunks[i][0] for i in top), cited_docs=tuple(chunks[i][2] for i in top)))
     return score(rows)
 
 
@@ -84,15 +87,16 @@ def _evaluate_bm25(kb: KnowledgeBase, questions: list[Question]) -> dict[str, An
     rows = []
     for q in questions:
         scores = kb.sparse.scores(kb.lexicon.query_tokens(q.question))
-        ranked: list[str] = []
+        ranked: list[tuple[str, str]] = []
         for i in np.argsort(-scores):
-            cid = kb.passages[int(i)].clause_id
-            if cid not in ranked:
-                ranked.append(cid)
+            key = (kb.passages[int(i)].clause_id, kb.passages[int(i)].doc_id)
+            if key not in ranked:
+                ranked.append(key)
             if len(ranked) == 3:
                 break
         best = kb.passages[int(np.argmax(scores))].text
-        rows.append(Row(q, tuple(ranked), True, (len(best),), best))
+        rows.append(Row(q, tuple(c for c, _ in ranked), True, (len(best),), best,
+                        cited_docs=tuple(d for _, d in ranked)))
     return score(rows)
 
 
@@ -113,7 +117,8 @@ def run_evaluation(services: Services, questions: list[Question], *, baselines: 
 def format_report(report: dict[str, Any]) -> str:
     """A plain-text table of the evaluation report."""
     keys = [k for k in ("conclusion_accuracy", "inversions", "first_clause", "key_facts", "hit@1", "hit@3",
-                        "out_of_scope_accuracy", "false_refusals", "median_quote_chars") if k in report["jingpin"]]
+                        "right_document@1", "out_of_scope_accuracy", "false_refusals", "median_quote_chars")
+            if k in report["jingpin"]]
     systems = [name for name in ("jingpin", "langchain_recursive_200", "bm25_only") if name in report]
     lines = [f"知识库版本 kb_version={report['kb_version']}  问题数 {report['jingpin']['questions']}"
              f"（在范围内 {report['jingpin']['in_scope']}）",

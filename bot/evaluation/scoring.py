@@ -2,7 +2,9 @@
 
 In-scope questions (a gold clause) unless said otherwise:
 - hit@1: the first cited clause is a gold clause; hit@3: a gold clause is among the first three cited;
-  first_clause: the first cited clause is the one the set says must come first.
+  first_clause: the first cited clause is the one the set says must come first. When a question names
+  its document (``gold_doc``), a clause only counts in that document; right_document@1: the first
+  citation is from that document.
 - conclusion_accuracy: the answer's ``conclusion`` is the labelled one, over every labelled question
   (an out-of-scope question labelled not_specified may also be answered out_of_scope; a conditional
   one may be answered needs_info: verdicts that say which facts decide it).
@@ -36,6 +38,7 @@ class Row:
     quote_chars: tuple[int, ...]
     text: str = ""  # what the reader sees (for key facts)
     conclusion: str | None = None  # None: the system states no conclusion (the baselines)
+    cited_docs: tuple[str, ...] = ()  # the document of each cited clause (same order as ``cited``)
 
 
 def conclusion_right(expected: str, got: str | None, out_of_scope: bool) -> bool:
@@ -61,8 +64,15 @@ def facts_found(row: Row) -> tuple[int, int]:
 
 def hits(row: Row) -> tuple[bool, bool, bool]:
     """hit@1, hit@3 and first-clause for an in-scope row."""
-    gold, cited = row.question.gold, row.cited
+    gold, cited, doc = row.question.gold, row.cited, row.question.gold_doc
+    if doc is not None:  # a clause of another document with the same label is not a hit
+        cited = tuple(c if d == doc else "" for c, d in zip(cited, row.cited_docs, strict=False))
     return (bool(cited) and cited[0] in gold, any(c in gold for c in cited[:3]), bool(cited) and cited[0] == gold[0])
+
+
+def right_document(row: Row) -> bool:
+    """The first citation is from the question's ``gold_doc``."""
+    return bool(row.cited_docs) and row.cited_docs[0] == row.question.gold_doc
 
 
 def _share(count: int, total: int) -> float | None:
@@ -88,6 +98,9 @@ def score(rows: list[Row]) -> dict[str, Any]:
         "false_refusals": sum(not r.grounded for r in inscope),
         "median_quote_chars": statistics.median(quotes) if quotes else 0,
     }
+    with_doc = [r for r in inscope if r.question.gold_doc and r.cited_docs]
+    if with_doc:
+        report["right_document@1"] = _share(sum(right_document(r) for r in with_doc), len(with_doc))
     if labelled:
         report["conclusion_accuracy"] = _share(
             sum(conclusion_right(r.question.conclusion or "", r.conclusion, not r.question.gold) for r in labelled),

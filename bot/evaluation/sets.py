@@ -13,11 +13,20 @@ from importlib import resources
 from pathlib import Path
 
 QUESTION_SETS = resources.files("bot.evaluation") / "data"  # shipped in the package: works when installed
-QUESTION_SET_NAMES = ("eval", "holdout", "answers", "answers_dev2", "answers_holdout")
+QUESTION_SET_NAMES = ("eval", "holdout", "answers", "answers_dev2", "answers_holdout", "multidoc")
 DEFAULT_QUESTIONS = Path(str(QUESTION_SETS / "eval_questions.jsonl"))
 
 # The writers' label for an answer that states what the text says (no yes/no) is "info".
 _CONCLUSION_ALIASES = {"info": "informational"}
+# Writers label the special parts by their Chinese names; the KB's clause ids are these.
+_SPECIAL_IDS = {"标题": "title", "文号": "number", "序言": "preamble", "主送": "addressees", "发文机关": "issuers",
+                "附件": "attachment"}
+
+
+def clause_key(label: str) -> str:
+    """A writer's clause label as a clause id: 二（一）3 → 二(一)3, 序言 → preamble."""
+    label = label.strip()
+    return _SPECIAL_IDS.get(label, label.replace("（", "(").replace("）", ")"))
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class Question:
     lang: str
     conclusion: str | None = None  # yes | no | conditional | not_specified | informational
     key_facts: tuple[str, ...] = ()
+    gold_doc: str | None = None  # the document whose clause must come first (multi-document sets)
 
 
 def question_set(name: str) -> Path:
@@ -47,14 +57,14 @@ def is_holdout(path: Path) -> bool:
 
 def load_questions(path: Path | None = None) -> list[Question]:
     """Read a JSONL question set (``id, question, gold`` and optionally ``category|form, lang,
-    conclusion, key_facts``)."""
+    conclusion, key_facts, gold_doc``)."""
     out = []
     for line in (path or DEFAULT_QUESTIONS).read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
             conclusion = row.get("conclusion")
-            out.append(Question(row["id"], row["question"], tuple(row["gold"]),
-                                row.get("category") or row.get("form", ""), row.get("lang", "zh"),
+            out.append(Question(row["id"], row["question"], tuple(clause_key(g) for g in row["gold"]),
+                                row.get("category") or row.get("form") or row.get("voice", ""), row.get("lang", "zh"),
                                 _CONCLUSION_ALIASES.get(conclusion, conclusion) if conclusion else None,
-                                tuple(row.get("key_facts", ()))))
+                                tuple(row.get("key_facts", ())), row.get("gold_doc") or None))
     return out
