@@ -78,10 +78,16 @@ class AnswerComposer:
         for hit in hits[1:]:
             if len(chosen) >= MAX_CITATIONS or hit.score < SECONDARY_RATIO * best.score:
                 break
-            # A further clause must match the question's words too, not only its general topic.
-            if not _is_heading_only(hit) and hit.sparse >= 0.5 * best.sparse:
+            # A further clause must match the question's words too, not only its general topic, and
+            # not come from another year's notice of the same series (that year was not asked about).
+            if not _is_heading_only(hit) and hit.sparse >= 0.5 * best.sparse and not self._other_year(best, hit):
                 chosen.append(hit)
         return chosen
+
+    def _other_year(self, best: ScoredClause, hit: ScoredClause) -> bool:
+        series = self.kb.documents[best.clause.doc_id].series
+        return bool(series) and hit.clause.doc_id != best.clause.doc_id \
+            and self.kb.documents[hit.clause.doc_id].series == series
 
     def _citation(self, hit: ScoredClause, words: list[str], query_vector: Any) -> Citation:
         clause = hit.clause

@@ -8,12 +8,16 @@ well are told apart by what the question says about the *document*:
 - its 文号 (``573号``, ``〔2025〕901号``);
 - its year: a question naming a year prefers documents of that year; "今年 / 最新 / this year" and
   questions naming no year prefer the newest document of a series (the yearly notices);
-- its status: superseded, repealed or expired documents only come up when the question names them.
+- its status: superseded, repealed or expired documents only come up when the question names them;
+- the base document: a question that names none of the above is about the document the others are
+  based on (the one whose 文号 they cite, e.g. 573号 for the yearly notices).
+
+A title word counts by how much of its use in the KB is in that document (首台（套） is the insurance
+notice's word; 品牌 is everybody's), so shared vocabulary does not pull a question away.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -25,10 +29,13 @@ NUMBER_WEIGHT = 0.05
 YEAR_WEIGHT = 0.04
 OLDER_PENALTY = 0.04
 RETIRED_PENALTY = 0.06
+BASE_WEIGHT = 0.03
 
 _YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
 _NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(20\d{2})\s*[〕\]］)）]")
 _SERIAL = re.compile(r"(\d+)\s*号")
+#: How a question names a year: 2022年度, 22年, 今年 … (it picks the document, not the clause).
+YEAR_WORDS = re.compile(r"(?:20)?\d{2}\s*年度?|今年|本年度|去年|明年")
 _NEWEST = re.compile(r"今年|本年度|当年|最新|新一年|this year|latest|current|newest", re.IGNORECASE)
 _GENERIC_TITLE_WORDS = frozenset({"关于", "通知", "工作", "开展", "组织", "做好", "实施", "意见", "有关", "事项",
                                   "年度", "虚构", "测试", "测试用", "印发", "申报工作"})
@@ -65,18 +72,43 @@ class DocumentPrior:
             words = frozenset(w for w in kb.lexicon.words(d.title) if len(w) > 1 and w not in _GENERIC_TITLE_WORDS)
             self.docs.append(_DocFacts(d.doc_id, document_year(d), d.series, d.status != "in_force",
                                        serial.group(1) if serial else "", words))
-        counts: dict[str, int] = {}
-        for facts in self.docs:
-            for w in facts.title_words:
-                counts[w] = counts.get(w, 0) + 1
-        n = max(len(self.docs), 1)
-        # A word in every title tells nothing; one in a single title names that document.
-        self.rarity = {w: math.log(n / c) / math.log(n) if n > 1 else 0.0 for w, c in counts.items()}
+        self.own_share = self._own_shares(kb)
+        self.base = self._base_shares(kb)
         newest: dict[str, int] = {}
         for facts in self.docs:
             if facts.series and facts.year is not None:
                 newest[facts.series] = max(newest.get(facts.series, facts.year), facts.year)
         self.newest = newest
+
+    def _own_shares(self, kb: KnowledgeBase) -> dict[tuple[str, str], float]:
+        """(doc_id, title word) → the share of the word's occurrences in the KB that are in that document."""
+        texts = {d.doc_id: kb.lexicon.canonicalize("\n".join(c.text for c in kb.clauses_of(d.doc_id)))
+                 for d in self.docs}
+        out: dict[tuple[str, str], float] = {}
+        for facts in self.docs:
+            for w in facts.title_words:
+                counts = {doc_id: text.count(w) for doc_id, text in texts.items()}
+                total = sum(counts.values())
+                out[(facts.doc_id, w)] = counts[facts.doc_id] / total if total else 0.0
+        return out
+
+    def _base_shares(self, kb: KnowledgeBase) -> dict[str, float]:
+        """doc_id → the share of the other documents that cite it (by 文号 in their text or cites)."""
+        out: dict[str, float] = {}
+        others = len(self.docs) - 1
+        for d in kb.documents.values():
+            if not d.doc_number or others < 1:
+                continue
+            citing = sum(1 for e in kb.documents.values() if e.doc_id != d.doc_id and (
+                d.doc_number in e.cites or any(d.doc_number in c.text for c in kb.clauses_of(e.doc_id))))
+            if citing:
+                out[d.doc_id] = citing / others
+        return out
+
+    def lexical_question(self, question: str) -> str:
+        """The question as the lexical channels should match it: in a KB of several documents, the
+        words that name a year pick the document (see :meth:`bonus`), not the clause within it."""
+        return YEAR_WORDS.sub(" ", question) if len(self.docs) > 1 else question
 
     def bonus(self, question: str) -> dict[str, float]:
         """doc_id → prior for ``question`` (documents not mentioned get nothing or a penalty)."""
@@ -88,17 +120,26 @@ class DocumentPrior:
         serials = set(_SERIAL.findall(question))
         wants_newest = bool(_NEWEST.search(question))
         out: dict[str, float] = {}
+        pointed = bool(years or serials) or (wants_newest and bool(self.newest))
         for facts in self.docs:
-            score = TITLE_WEIGHT * min(1.0, sum(self.rarity.get(w, 0.0) for w in words & facts.title_words))
+            # A word mostly used by this one document names it; one spread over the KB does not.
+            share = max((self.own_share.get((facts.doc_id, w), 0.0) for w in words & facts.title_words), default=0.0)
+            score = TITLE_WEIGHT * max(0.0, (share - 0.5) * 2)
+            pointed = pointed or score > 0
             named = bool(facts.serial and facts.serial in serials) or (facts.year is not None and facts.year in years)
             if facts.serial and facts.serial in serials:
                 score += NUMBER_WEIGHT
             if years and facts.year is not None:
                 score += YEAR_WEIGHT if facts.year in years else -YEAR_WEIGHT / 2
+            elif wants_newest and facts.series and facts.year == self.newest[facts.series]:
+                score += YEAR_WEIGHT
             elif facts.series and facts.year is not None and facts.year < self.newest[facts.series]:
                 score -= 0.0 if named else OLDER_PENALTY * (1.5 if wants_newest else 1.0)
             if facts.retired and not named:
                 score -= RETIRED_PENALTY
             if score:
                 out[facts.doc_id] = score
+        if not pointed:  # nothing names a document: the base document the others implement
+            for doc_id, share in self.base.items():
+                out[doc_id] = out.get(doc_id, 0.0) + BASE_WEIGHT * share
         return out

@@ -40,6 +40,9 @@ def _ranks(scores: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
     return {key: rank for rank, key in enumerate(ordered, start=1)}
 
 
+SPECIAL_DAMPING = 0.75
+
+
 class HybridRetriever:
     """Dense + BM25 retrieval over one KB version, fused by reciprocal rank at the clause level."""
 
@@ -71,14 +74,15 @@ class HybridRetriever:
         """The ``k`` clauses that best match ``question``, best first (optionally within ``doc_ids``)."""
         kb = self.kb
         query_text = kb.lexicon.query_text(question)
-        tokens = kb.lexicon.query_tokens(question)
+        lexical = self.prior.lexical_question(question)
+        tokens = kb.lexicon.query_tokens(lexical)
         qvec = kb.dense.embedder.embed_queries([query_text])[0]
 
         index_of = kb.passage_positions
         dense_hits = [(index_of[pid], sim) for pid, sim in kb.dense.search(qvec, self.candidates)
                       if pid in index_of]
         sparse_hits = self._top(kb.sparse.scores(tokens))
-        bigram_hits = self._top(kb.bigrams.scores(kb.lexicon.char_bigrams(query_text)))
+        bigram_hits = self._top(kb.bigrams.scores(kb.lexicon.char_bigrams(kb.lexicon.query_text(lexical))))
 
         channels = {
             "dense": _best_per_clause(kb, dense_hits),
@@ -92,6 +96,12 @@ class HybridRetriever:
                 best = {key: s for key, s in best.items() if key[0] in doc_ids}
             for key, rank in _ranks(best).items():
                 fused[key] = fused.get(key, 0.0) + self.weights[name] / (self.rrf_k + rank)
+        if len(kb.documents) > 1:
+            # Titles, preambles and attachment lists share every notice's programme and year words; in a
+            # KB of several documents they only lead when the question asks for that part (heading).
+            for key in fused:
+                if key not in channels["heading"] and kb.clause(*key).kind == "special":
+                    fused[key] *= SPECIAL_DAMPING
         for doc_id, bonus in self.prior.bonus(question).items():  # which document the question is about
             for key in fused:
                 if key[0] == doc_id:

@@ -1,0 +1,99 @@
+"""Answers over several documents: each answer names its document and year, the question's year or
+programme picks the document, the newest notice of a series wins for "今年", and a retired document
+only comes up when it is named. The notices here are made up (marked 虚构，测试用)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from bot.app import Services, build_services
+from bot.settings import BotSettings
+from ingest.policy.parser import parse_text
+
+NOTICE = """关于组织开展{year}年度“浙江制造精品”申报工作的通知（虚构，测试用）
+浙经信技术〔{year}〕9{n}号
+各市经信局：
+根据《关于“浙江制造精品”认定推广和应用的实施意见》（浙经信技术〔2013〕573号），现将有关事项通知如下：
+一、申报条件
+（一）申报企业应在浙江省内注册，主营业务收入不低于{revenue}万元。
+（二）申报产品上市销售满{years}年。
+二、时间安排
+请于{year}年{month}月30日前将申报材料报送省经信厅。
+浙江省经济和信息化厅
+{year}年3月1日
+"""
+INSURANCE = """关于开展2024年度首台（套）装备保险补偿工作的通知（虚构，测试用）
+浙经信装备〔2024〕977号
+各市经信局：
+为推动首台（套）装备推广应用，现将首台（套）装备保险补偿有关事项通知如下：
+一、补偿对象
+（一）省内首台（套）装备的制造企业，为首台（套）装备投保首台（套）重大技术装备综合险的。
+二、补偿标准
+（一）对投保首台（套）装备综合险的企业，按保费的80%给予保费补贴，单个首台（套）产品补贴不超过200万元。
+（二）已获得首台（套）保费补贴的产品，不得再提出保费补贴申请。
+浙江省经济和信息化厅
+2024年5月1日
+"""
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    services = build_services(BotSettings(data_dir=tmp_path_factory.mktemp("multi") / "data", embedder="hash"))
+    old = parse_text(NOTICE.format(year=2022, n=1, revenue=5000, years=2, month=6), source="2022.txt",
+                     doc_id="notice-2022")
+    new = parse_text(NOTICE.format(year=2025, n=2, revenue=2000, years=1, month=8), source="2025.txt",
+                     doc_id="notice-2025")
+    insurance = parse_text(INSURANCE, source="insurance.txt", doc_id="insurance-2024")
+    services.staff.publish([old, new, insurance], actor="test")
+    yield services
+
+
+def _first_doc(services: Services, question: str) -> str:
+    return services.assistant.ask(question).citations[0].doc_id
+
+
+def test_an_answer_names_its_document_and_year(services: Services) -> None:
+    answer = services.assistant.ask("2025年度精品申报对主营业务收入有什么要求？")
+    assert answer.citations[0].doc_id == "notice-2025"
+    assert "出处：浙经信技术〔2025〕92号" in answer.answer
+    english = services.assistant.ask("What revenue does the 2025 notice require?")
+    assert "Source: 浙经信技术〔2025〕92号" in english.answer
+
+
+def test_the_year_asked_picks_the_notice_of_that_year(services: Services) -> None:
+    assert _first_doc(services, "2022年度申报主营业务收入要多少？") == "notice-2022"
+    assert _first_doc(services, "2025年度申报主营业务收入要多少？") == "notice-2025"
+
+
+def test_this_year_prefers_the_newest_notice_and_says_its_year(services: Services) -> None:
+    answer = services.assistant.ask("今年申报精品，主营业务收入要达到多少？")
+    assert answer.citations[0].doc_id == "notice-2025"
+    assert "最新的是2025年" in answer.answer  # the KB holds no notice of the current year
+    assert _first_doc(services, "申报精品的产品要上市销售几年？") != "notice-2022"  # no year named: not the older one
+
+
+def test_the_programme_named_picks_its_document(services: Services) -> None:
+    answer = services.assistant.ask("首台套保险的保费补贴比例是多少？")
+    assert answer.citations[0].doc_id == "insurance-2024"
+    assert "80%" in answer.answer
+
+
+def test_a_superseded_notice_comes_up_only_when_named(services: Services) -> None:
+    staff = services.staff
+    kb = services.assistant.kb()
+    retired = dataclasses.replace(kb.documents["notice-2025"], status="superseded")
+    assert retired.status == "superseded"
+    staff.publish([parse_text(NOTICE.format(year=2025, n=2, revenue=2000, years=1, month=8), source="2025.txt",
+                              doc_id="notice-2025")], actor="test", supersedes="notice-2022")
+    assert _first_doc(services, "申报精品主营业务收入要多少？") == "notice-2025"
+    named = services.assistant.ask("2022年度的通知对主营业务收入要求多少？")
+    assert named.citations[0].doc_id == "notice-2022"
+    assert "（已被替代）" in named.answer
+
+
+def test_a_first_person_question_about_a_notice_is_answered_from_the_notice(services: Services) -> None:
+    answer = services.assistant.ask("我们公司主营业务收入3000万元，今年能申报精品吗？")
+    assert any(c.doc_id == "notice-2025" for c in answer.citations), [c.doc_id for c in answer.citations]
