@@ -39,6 +39,7 @@ def _conclude(question: str, clause_id: str, quote: str | None = None) -> tuple[
     ("标书里可以注明不让目录产品参加吗？", "三(二)2", "no", "不可以"),
     ("Can a state-funded project owner exclude catalogue products from its tender?", "三(二)2", "no", "No."),
     ("政府采购单位是不是不允许把目录产品排斥在招标之外？", "三(二)2", "yes", "是的"),
+    ("我们是区里的政府采购单位，招标的时候能不能把目录里的产品直接排除在外？", "三(二)2", "no", "不可以"),
     # a duty on public money, asked for a private project → not for you, scope quoted
     ("私营公司用自有资金建仓库，也要优先选目录产品吗？", "三(二)2", "no", "国有企业投资的项目"),
     # existence × provision: conditional unless the question states the condition

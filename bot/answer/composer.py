@@ -25,7 +25,14 @@ from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
 from bot.answer.sources import newest_note, point_labels, sources_line
-from bot.answer.verdicts.answers import pick_rules, render_verdicts, rule_sectors, verdict_conclusion
+from bot.answer.verdicts.answers import (
+    forbidden_text,
+    forbids,
+    pick_rules,
+    render_verdicts,
+    rule_sectors,
+    verdict_conclusion,
+)
 from bot.answer.verify import verify_citations
 from knowledge.catalog.search import CatalogSearch
 from knowledge.kb.knowledge_base import KnowledgeBase
@@ -176,10 +183,14 @@ class AnswerComposer:
         topic = classify_intent(question.canonical)
         intent: Intent = topic if topic in ("eligibility", "incentive", "procurement") else (
             "procurement" if asked.buyer else "eligibility")
+        text, conclusion = render_verdicts(verdicts, question.english), verdict_conclusion([v.status for v in verdicts])
+        form = read_form(question.text)
+        if form.excluding and not form.states_ban and forbids(verdicts):  # "能不能排斥…？" against a 不得
+            text, conclusion = forbidden_text(text, question.english), "no"
         finished = time.perf_counter()
-        return Answer(answer=render_verdicts(verdicts, question.english), intent=intent, grounded=True,
+        return Answer(answer=text, intent=intent, grounded=True,
                       citations=citations, kb_version=self.kb.version, verdicts=tuple(verdicts), facts=facts,
-                      conclusion=verdict_conclusion([v.status for v in verdicts]),
+                      conclusion=conclusion,
                       timings_ms=timings(0.0, finished - t0, finished - started))
 
     def ask(self, question: Question, facts: Mapping[str, Any] | None = None, as_of: dt.date | None = None, *,

@@ -15,6 +15,7 @@ from bot.answer.answer import Conclusion
 from knowledge.rules.engine import Verdict
 from knowledge.rules.facts import FACTS
 from knowledge.rules.loader import Rule
+from knowledge.text.modality import forces
 
 _FIRST_PERSON = re.compile(r"我们|我司|我公司|本公司|我单位|本单位|我厂|我的|咱们|\bwe\b|\bour\b|\bmy\b|\bI\b", re.IGNORECASE)
 _BENEFITS = re.compile(r"(能|可以)享受(哪些|什么)|有(哪些|什么)(优惠|政策|支持|好处|待遇)|what (benefits|support)", re.IGNORECASE)
@@ -73,6 +74,18 @@ def verdict_conclusion(statuses: list[str]) -> Conclusion:
     if found == {"not_met"}:
         return "no"
     return "needs_info" if "needs_info" in found else "conditional"
+
+
+def forbids(verdicts: list[Verdict]) -> bool:
+    """True when a rule that applies is a prohibition (its cited sentence says 不得/禁止 …): asked
+    "能不能排斥…", the answer is then 不可以, although the rule "applies"."""
+    return any(v.status == "met" and any("prohibition" in forces(c.quote) for c in v.citations) for v in verdicts)
+
+
+def forbidden_text(text: str, english: bool) -> str:
+    """The verdict answer ``text`` with its first line saying that the asked-for act is not allowed."""
+    first = "Conclusion: No, the policy forbids this." if english else "结论：不可以，文件明确禁止这样做。"
+    return "\n".join([first, *text.split("\n")[1:]])
 
 
 def _conclusion(verdicts: list[Verdict], english: bool) -> str:
