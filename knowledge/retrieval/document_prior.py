@@ -30,6 +30,7 @@ YEAR_WEIGHT = 0.04
 OLDER_PENALTY = 0.04
 RETIRED_PENALTY = 0.06
 BASE_WEIGHT = 0.03
+POINTING_SHARE = 0.7  # a title word this much one document's names it (else the base document keeps its prior)
 
 _YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
 _NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(20\d{2})\s*[〕\]］)）]")
@@ -107,8 +108,16 @@ class DocumentPrior:
 
     def lexical_question(self, question: str) -> str:
         """The question as the lexical channels should match it: in a KB of several documents, the
-        words that name a year pick the document (see :meth:`bonus`), not the clause within it."""
-        return YEAR_WORDS.sub(" ", question) if len(self.docs) > 1 else question
+        words that name a document's year pick the document (see :meth:`bonus`), not the clause."""
+        if len(self.docs) < 2:
+            return question
+        known = {str(f.year) for f in self.docs if f.year is not None} | {str(f.year)[2:] for f in self.docs if f.year}
+
+        def named(match: re.Match[str]) -> str:
+            digits = re.sub(r"\D", "", match.group(0))
+            return " " if not digits or digits in known else match.group(0)
+
+        return YEAR_WORDS.sub(named, question)
 
     def bonus(self, question: str) -> dict[str, float]:
         """doc_id → prior for ``question`` (documents not mentioned get nothing or a penalty)."""
@@ -116,7 +125,8 @@ class DocumentPrior:
             return {}
         lexicon = self.kb.lexicon
         words = set(lexicon.words(lexicon.canonicalize(question)))
-        years = {int(y) for y in _YEAR.findall(question)}
+        known_years = {f.year for f in self.docs if f.year is not None}
+        years = {int(y) for y in _YEAR.findall(question)} & known_years  # 到2015年 is content, not a document
         serials = set(_SERIAL.findall(question))
         wants_newest = bool(_NEWEST.search(question))
         out: dict[str, float] = {}
@@ -125,7 +135,7 @@ class DocumentPrior:
             # A word mostly used by this one document names it; one spread over the KB does not.
             share = max((self.own_share.get((facts.doc_id, w), 0.0) for w in words & facts.title_words), default=0.0)
             score = TITLE_WEIGHT * max(0.0, (share - 0.5) * 2)
-            pointed = pointed or score > 0
+            pointed = pointed or share >= POINTING_SHARE
             named = bool(facts.serial and facts.serial in serials) or (facts.year is not None and facts.year in years)
             if facts.serial and facts.serial in serials:
                 score += NUMBER_WEIGHT
