@@ -30,7 +30,7 @@ YEAR_WEIGHT = 0.04
 OLDER_PENALTY = 0.04
 RETIRED_PENALTY = 0.06
 BASE_WEIGHT = 0.03
-POINTING_SHARE = 0.7  # a title word this much one document's names it (else the base document keeps its prior)
+POINTING_EVIDENCE = 0.4  # title words this much one document's name it (else the base document keeps its prior)
 
 _YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
 _NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(20\d{2})\s*[〕\]］)）]")
@@ -133,9 +133,12 @@ class DocumentPrior:
         pointed = bool(years or serials) or (wants_newest and bool(self.newest))
         for facts in self.docs:
             # A word mostly used by this one document names it; one spread over the KB does not.
-            share = max((self.own_share.get((facts.doc_id, w), 0.0) for w in words & facts.title_words), default=0.0)
-            score = TITLE_WEIGHT * max(0.0, (share - 0.5) * 2)
-            pointed = pointed or share >= POINTING_SHARE
+            # Each title word the question uses (or a part of one: 保险 of 保险补偿) is evidence in
+            # proportion to how much it is this document's own.
+            matched = [t for t in facts.title_words if any(w == t or (len(w) > 1 and w in t) for w in words)]
+            evidence = sum(max(0.0, (self.own_share.get((facts.doc_id, t), 0.0) - 0.5) * 2) for t in matched)
+            score = TITLE_WEIGHT * min(1.0, evidence)
+            pointed = pointed or evidence >= POINTING_EVIDENCE
             named = bool(facts.serial and facts.serial in serials) or (facts.year is not None and facts.year in years)
             if facts.serial and facts.serial in serials:
                 score += NUMBER_WEIGHT
