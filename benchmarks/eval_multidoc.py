@@ -61,7 +61,7 @@ def main() -> None:
             questions = [q if q.gold_doc or not q.gold else dataclasses.replace(q, gold_doc=POLICY)
                          for q in load_questions(path)]
             for kb_name, services in kbs.items():
-                if name == "multidoc" and kb_name == "573 only":
+                if name.startswith("multidoc") and kb_name == "573 only":
                     questions_here = [q for q in questions if q.gold_doc in (None, POLICY)]
                 else:
                     questions_here = questions
