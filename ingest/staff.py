@@ -26,6 +26,7 @@ from ingest.errors import UnknownDocumentError, UploadRejectedError
 from ingest.policy.builder import AuditNote, BuildReport, build_version
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.readers import read_file
+from ingest.rules_upload import MAX_RULES_BYTES, RulesChange, rules_change, rules_file_name, rules_text
 from ingest.upload_guard import CheckedUpload, check_upload
 from knowledge.catalog.models import Product
 from knowledge.catalog.vectors import ProductVectors
@@ -50,6 +51,12 @@ class DocumentChange:
     dry_run: bool = True
     version_before: int | None = None
     version_after: int | None = None
+    # What the parser detected, for staff to check before publishing (upload metadata overrides it).
+    issuers: list[str] = field(default_factory=list)
+    issued_on: str | None = None
+    series: str = ""
+    cites: list[str] = field(default_factory=list)
+    clause_tree: list[dict[str, str]] = field(default_factory=list)  # {clause_id, label, heading}, reading order
 
     def summary(self) -> dict[str, Any]:
         """Counts for the audit log."""
@@ -112,7 +119,8 @@ class StaffOperations:
         return current, {d.doc_id: d for d in documents}, {(c.doc_id, c.clause_id): c.text for c in clauses}
 
     def preview(self, result: ParseResult) -> DocumentChange:
-        """The clause-level diff of ``result`` against the same document in the published version."""
+        """The clause-level diff of ``result`` against the same document in the published version, with
+        the detected metadata (issuers, issued_on, series, cites) and clause tree for staff to check."""
         current, _, old = self._published()
         doc = result.document
         old_doc = {cid: text for (did, cid), text in old.items() if did == doc.doc_id}
@@ -124,6 +132,8 @@ class StaffOperations:
             changed=[{"clause_id": k, "old": old_doc[k], "new": v} for k, v in new_doc.items()
                      if k in old_doc and old_doc[k] != v],
             version_before=current,
+            issuers=list(doc.issuers), issued_on=doc.issued_on, series=doc.series, cites=list(doc.cites),
+            clause_tree=[{"clause_id": c.clause_id, "label": c.label, "heading": c.heading} for c in result.clauses],
         )
 
     def publish(self, results: Sequence[ParseResult], *, actor: str, replace_all: bool = False,
@@ -168,6 +178,25 @@ class StaffOperations:
                                audit=AuditNote(actor, "delete_document", doc_id))
         self._commit(report)
         return report.version
+
+    # -- rules files ----------------------------------------------------------------------------------
+    def preview_rules(self, name: str, yaml_text: str | bytes) -> RulesChange:
+        """Dry run of an uploaded rules file: RulesError listing every problem (each naming the rule
+        and the field), else the rules it adds, replaces and drops and its verdict table."""
+        stored = rules_file_name(name)
+        limit = min(MAX_RULES_BYTES, self.settings.max_upload_bytes)
+        return rules_change(self.settings.kb_dir, stored, rules_text(yaml_text, max_bytes=limit))
+
+    def publish_rules(self, name: str, yaml_text: str | bytes, *, actor: str) -> RulesChange:
+        """Publish a new version with the rules file added or replaced (one with no rules removes
+        the file of that name); one audit record."""
+        change = self.preview_rules(name, yaml_text)
+        text = rules_text(yaml_text, max_bytes=min(MAX_RULES_BYTES, self.settings.max_upload_bytes))
+        report = build_version(self.settings, [], embedder=self.embedder, client=self.client,
+                               rules={change.name: None if change.removes_file else text},
+                               audit=AuditNote(actor, "publish_rules", change.name, change.summary()))
+        self._commit(report)
+        return dataclasses.replace(change, dry_run=False, version_after=report.version)
 
     # -- versions -------------------------------------------------------------------------------------
     def versions(self) -> list[dict[str, Any]]:

@@ -22,12 +22,12 @@ from sqlalchemy import Engine
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.passages import make_passages
 from ingest.policy.readers import read_file
+from ingest.policy.rulesets import check_version_rules, next_rules
 from knowledge.errors import KBBusyError
 from knowledge.index.dense import DenseIndex, drop_collection, make_client
 from knowledge.index.embedders import Embedder, load_embedder
 from knowledge.kb import journal, store
 from knowledge.kb.models import Clause, Document, Passage
-from knowledge.rules.loader import check_rules
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -106,19 +106,22 @@ def _previous_vectors(client: Any, kb_dir: Path, embedder: Embedder) -> dict[str
 def build_version(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool = False,
                   embedder: Embedder | None = None, client: Any = None, remove: Sequence[str] = (),
                   statuses: dict[str, str] | None = None, wait: bool = False,
-                  audit: AuditNote | None = None) -> BuildReport:
+                  audit: AuditNote | None = None, rules: dict[str, str | None] | None = None) -> BuildReport:
     """Build and publish a new version holding ``results`` plus (unless ``replace_all``) the current
     version's other documents; a document with the same doc_id is replaced, those in ``remove``
-    are left out and ``statuses`` changes documents' status (e.g. superseded). The whole build holds
-    the publish lock: a second publish gets :class:`KBBusyError` (or waits, with ``wait``). With
-    ``audit``, the audit entry is journaled before the switch (``report.journal_id``)."""
+    are left out and ``statuses`` changes documents' status (e.g. superseded). The version holds the
+    bundled rules files, the uploaded ones of the current version and ``rules`` (name → YAML text;
+    None removes one; see :mod:`ingest.policy.rulesets`). The whole build holds the publish lock: a
+    second publish gets :class:`KBBusyError` (or waits, with ``wait``). With ``audit``, the audit
+    entry is journaled before the switch (``report.journal_id``)."""
     with store.publish_lock(settings.kb_dir, wait=wait):
         return _build(settings, results, replace_all=replace_all, embedder=embedder, client=client,
-                      remove=remove, statuses=statuses or {}, audit=audit)
+                      remove=remove, statuses=statuses or {}, audit=audit, rules=rules)
 
 
 def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool, embedder: Embedder | None,
-           client: Any, remove: Sequence[str], statuses: dict[str, str], audit: AuditNote | None) -> BuildReport:
+           client: Any, remove: Sequence[str], statuses: dict[str, str], audit: AuditNote | None,
+           rules: dict[str, str | None] | None = None) -> BuildReport:
     started = time.perf_counter()
     kb_dir = settings.kb_dir
     embedder = embedder or load_embedder(settings.embedder)
@@ -157,7 +160,8 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
         vectors[todo] = embedder.embed_passages([passages[i].indexed_text for i in todo])
 
     # A version the rules cannot load on (a cited clause deleted or reworded) is never published.
-    check_rules(list(documents.values()), all_clauses)
+    rules_files = next_rules(kb_dir, current, rules)
+    check_version_rules(list(documents.values()), all_clauses, rules_files)
     version = store.next_version(kb_dir)
     name = store.collection_name(version)
     journal_id = None
@@ -165,7 +169,7 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
         drop_collection(client, name)
         DenseIndex(client, name, embedder).add(passages, vectors)
         store.write_version(kb_dir, version, documents=documents.values(), clauses=all_clauses,
-                            passages=passages, embedder=embedder.spec)
+                            passages=passages, embedder=embedder.spec, rules=rules_files)
         if audit is not None:
             journal_id = journal.write_pending(
                 kb_dir, kind=journal.BUILD, actor=audit.actor, action=audit.action, target=audit.target,

@@ -1,12 +1,14 @@
 """Numbering markers of Chinese official documents: recognise them and turn them into clause ids.
 
 Ranks, outermost first: 第X章 · 第X节 · 第X条 · 一、 · （一） · 1、/1. · （1） · ①.
-Brackets may be full- or half-width and mixed (``(试行）`` occurs in real documents).
+Brackets may be full- or half-width and mixed (``(试行）`` occurs in real documents), digits
+full-width (``１．``), with stray spaces (``( 一)``, ``第 三 条``) or traditional (``第一條``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from knowledge.text.numerals import cn_number
@@ -27,9 +29,9 @@ class Marker:
 
 
 _PATTERNS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("chapter", 1, re.compile(rf"^第([{_CN}]+|\d+)章(?:\s+|(?=\S))(.*)$")),
-    ("section", 2, re.compile(rf"^第([{_CN}]+|\d+)节(?:\s+|(?=\S))(.*)$")),
-    ("article", 3, re.compile(rf"^第([{_CN}]+|\d+)条(?:\s+|(?=\S))(.*)$")),
+    ("chapter", 1, re.compile(rf"^第\s?([{_CN}]+|\d+)\s?章(?:\s+|(?=\S))(.*)$")),
+    ("section", 2, re.compile(rf"^第\s?([{_CN}]+|\d+)\s?[节節](?:\s+|(?=\S))(.*)$")),
+    ("article", 3, re.compile(rf"^第\s?([{_CN}]+|\d+)\s?[条條](?:\s+|(?=\S))(.*)$")),
     ("part", 4, re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、，,．.](?!\d)\s*(.*)$")),
     ("paren_cn", 5, re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[)）]\s*[、．.]?\s*(.*)$")),
     ("arabic", 6, re.compile(r"^(\d{1,2})\s*[、．.，](?!\d)\s*(.*)$")),
@@ -44,6 +46,7 @@ def find_marker(line: str) -> Marker | None:
         m = pattern.match(line)
         if m:
             numeral, rest = m.group(1), m.group(2).strip()
+            numeral = unicodedata.normalize("NFKC", numeral)  # full-width digits: １ → 1
             if style == "circled":
                 value = _CIRCLED.index(numeral) + 1
             else:

@@ -6,6 +6,10 @@ Layout of an official document (any part may be missing):
 
 The body is cut at numbering markers (see :mod:`ingest.policy.numbering`); every special part becomes a
 clause of its own so that "文号是什么" or "附件是什么" can be answered and cited.
+
+Messy input is cleaned first: web-page chrome goes into metadata (:mod:`ingest.policy.web_chrome`),
+flattened text gets its lines back (:mod:`ingest.policy.flattened`) and extraction spaces between
+Chinese characters are removed; series and cited documents come from :mod:`ingest.policy.metadata`.
 """
 
 from __future__ import annotations
@@ -15,16 +19,20 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.errors import EmptyDocumentError, UploadRejectedError
+from ingest.policy.flattened import unflatten
+from ingest.policy.metadata import cites_of, series_of
 from ingest.policy.numbering import Marker, clause_id_of, find_marker, id_token, label_of, split_heading
+from ingest.policy.web_chrome import iso_date, strip_chrome
 from knowledge.kb.models import SPECIAL_LABELS, Clause, Document
-from knowledge.text.normalize import normalize_whitespace
+from knowledge.text.normalize import despace_cjk, normalize_whitespace, to_simplified
 from knowledge.text.numerals import cn_number, cn_ordinal
 
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d+\s*号$")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d+\s*[号號]$")
 _DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
 _ORG_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|厅|局|部|委|署|院|会|中心|银行|公司|集团|协会|小组)$")
 _LETTERHEAD = re.compile(r"文件$")
 _ADDRESSEES = re.compile(r"^[^。；]{2,150}[：:]$")
+_ADDRESSEES_THEN_TEXT = re.compile(r"^([^。；：:]{2,150}[：:])\s+(\S.*)$")  # flattened: "各市经信局： 为…"
 _ATTACHMENT = re.compile(r"^附\s*件\s*[：:0-9１-９一二三四五六七八九]")
 _CC = re.compile(r"^(抄送|抄报|主题词|印发|联系人)")
 
@@ -61,7 +69,7 @@ def _cn_date(text: str) -> str | None:
 
 def _is_org_line(raw: str) -> bool:
     parts = [p for p in re.split(r"\s{2,}|\u3000+|、", raw.strip()) if p.strip()]
-    return bool(parts) and all(len(p) <= 30 and _ORG_SUFFIX.search(p.strip()) for p in parts)
+    return bool(parts) and all(len(p) <= 30 and _ORG_SUFFIX.search(to_simplified(p.strip())) for p in parts)
 
 
 def _split_orgs(raw: str) -> list[str]:
@@ -83,6 +91,7 @@ def _trailer(raw_lines: list[str]) -> tuple[int, list[str], str | None, int]:
             i -= 1
             continue
         date = _cn_date(line) or _cn_date(line.replace(" ", ""))
+        date = date or (iso_date(line) if re.fullmatch(r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", line) else None)
         if date:
             issued_on = issued_on or date
         elif _is_org_line(raw_lines[i]) and not find_marker(line):
@@ -98,6 +107,17 @@ def _trailer(raw_lines: list[str]) -> tuple[int, list[str], str | None, int]:
             attachment = j
             break
     return body_end, issuers, issued_on, attachment
+
+
+def _tail_attachment(raw_lines: list[str]) -> int:
+    """Index of an attachment list printed after the signature and date (web pages do that), or -1."""
+    for j in range(len(raw_lines) - 1, max(-1, len(raw_lines) - 16), -1):
+        if _ATTACHMENT.match(normalize_whitespace(raw_lines[j])):
+            if any(len(x.strip()) > 80 for x in raw_lines[j + 1:]):
+                return -1
+            _, issuers, issued_on, _ = _trailer(raw_lines[:j])
+            return j if issuers or issued_on else -1
+    return -1
 
 
 #: A document id is part of clause URLs and citations: letters, digits, CJK, ``. _ -``; at most 64.
@@ -124,12 +144,17 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
     Explicit ``doc_id``/``title``/``doc_number`` override what is read from the text.
     """
     raw_lines = [ln.rstrip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    raw_lines = [ln for ln in raw_lines if ln.strip()]
+    raw_lines, page = strip_chrome([ln for ln in raw_lines if ln.strip()])
+    raw_lines = [despace_cjk(ln) for ln in unflatten(raw_lines) if ln.strip()]
     if not raw_lines:
         raise EmptyDocumentError("文件没有可识别的文字 / the document has no text")
     warnings: list[str] = []
-    body_end, issuers, issued_on, attachment_at = _trailer(raw_lines)
-    lines = [normalize_whitespace(ln) for ln in raw_lines]
+    tail = _tail_attachment(raw_lines)
+    body_end, issuers, issued_on, attachment_at = _trailer(raw_lines[:tail] if tail >= 0 else raw_lines)
+    attachment_at, attachment_end = (tail, len(raw_lines)) if tail >= 0 else (attachment_at, body_end)
+    issuers = issuers or page.issuers
+    issued_on = page.written_on or issued_on or page.published_on
+    lines = [despace_cjk(normalize_whitespace(ln)) for ln in raw_lines]
 
     # Header: everything before the first numbered marker, split into number/title/addressees/preamble.
     first_marker = next((i for i in range(body_end) if find_marker(lines[i])), body_end)
@@ -143,6 +168,9 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
             number_line = line
         elif stage == "title" and _LETTERHEAD.search(line) and len(line) <= 30 and not title_lines:
             continue  # 发文机关标志 such as "浙江省经济和信息化委员会文件"
+        elif stage == "title" and title_lines and (split := _ADDRESSEES_THEN_TEXT.match(line)):
+            addressees, stage = split.group(1), "preamble"
+            preamble.append(split.group(2))
         elif stage == "title" and _ADDRESSEES.match(line) and title_lines:
             addressees, stage = line, "preamble"
         elif stage == "title" and len(line) <= 60 and not re.search(r"[。；]", line):
@@ -152,7 +180,7 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
             preamble.append(line)
 
     doc_title = title or "".join(title_lines)
-    document_number = doc_number or number_line
+    document_number = doc_number or number_line or page.doc_number
     if not doc_title:
         warnings.append("未识别到标题 / no title found")
     if not document_number:
@@ -171,14 +199,14 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
 
     if doc_title:
         add("title", doc_title, doc_title, None, "special")
-    if number_line:
-        add("number", number_line, number_line, None, "special")
+    if number_line or page.doc_number:  # as printed, or as the page's 文号: field gives it
+        add("number", number_line or page.doc_number, number_line or page.doc_number, None, "special")
     if addressees:
         add("addressees", "", addressees, None, "special")
     if preamble:
         add("preamble", "", "\n".join(preamble), None, "special")
 
-    body_stop = attachment_at if attachment_at >= 0 else body_end
+    body_stop = min(attachment_at, body_end) if attachment_at >= 0 else body_end
     _parse_body(lines[first_marker:body_stop], the_id, clauses, warnings)
     if not any(c.kind != "special" for c in clauses):
         if not preamble:
@@ -186,7 +214,7 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
         warnings.append("正文没有编号条款 / the body has no numbered clauses")
 
     if attachment_at >= 0:
-        add("attachment", "", "\n".join(lines[attachment_at:body_end]), None, "special")
+        add("attachment", "", "\n".join(lines[attachment_at:attachment_end]), None, "special")
     if issuers:
         add("issuers", "", " ".join(issuers), None, "special")
     elif not any(w.startswith("未识别到发文机关") for w in warnings):
@@ -200,6 +228,8 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
         issued_on=issued_on,
         sha256=digest,
         source=source,
+        series=series_of(doc_title),
+        cites=cites_of([c.text for c in clauses if c.clause_id not in ("title", "number")], document_number),
     )
     return ParseResult(document, clauses, warnings)
 

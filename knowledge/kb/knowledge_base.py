@@ -6,6 +6,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,7 @@ class KnowledgeBase:
     bigrams: SparseIndex
     lexicon: Lexicon
     passage_vectors: np.ndarray
+    rules_dir: Path | None = None  # the rules files this version serves (None: built before versions held rules)
     _by_key: dict[tuple[str, str], Clause] = field(default_factory=dict)
     _passages_of: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     _word_df: Counter[str] = field(default_factory=Counter)
@@ -139,4 +141,5 @@ def load_kb(settings: Settings, version: int | None = None, *, client: Any = Non
         bigrams=bigrams,
         lexicon=lexicon,
         passage_vectors=vectors,
+        rules_dir=store.rules_dir(kb_dir, wanted) if "rules" in manifest else None,
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from knowledge.text.normalize import index_form, to_simplified
+
 DocStatus = Literal["in_force", "superseded", "repealed", "expired"]
 
 #: Clause ids of the parts every official document may have besides its numbered body.
@@ -90,8 +92,10 @@ class Passage:
 
     @property
     def indexed_text(self) -> str:
-        """The text that is embedded and tokenised: breadcrumb, then the slice."""
-        return f"{self.context}\n{self.text}" if self.context else self.text
+        """The text that is embedded and tokenised: breadcrumb, then the slice, both in simplified
+        characters and the slice without extraction spaces (``text`` itself stays verbatim)."""
+        text = index_form(self.text)
+        return f"{to_simplified(self.context)}\n{text}" if self.context else text
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@
     <data_dir>/kb/v000n/PUBLISHED     {"published_at": …}  written right after its first switch
     <data_dir>/kb/v000n/clauses.jsonl every clause of every document, reading order
     <data_dir>/kb/v000n/passages.jsonl retrieval units
+    <data_dir>/kb/v000n/rules/*.yaml  the rules files this version serves (manifest "rules": name → origin,
+                                      bundled or uploaded); a version without "rules" serves the bundled ones
     Chroma collection  policy-v000n   passage vectors
 
 A version directory is complete once its manifest exists; the manifest is written last. Only a
@@ -20,7 +22,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from knowledge.kb.models import Clause, Document, Passage
 
 MANIFEST = "manifest.json"
 PUBLISHED = "PUBLISHED"
+RULES = "rules"
 
 
 def _now() -> str:
@@ -44,6 +47,20 @@ def version_dir(kb_dir: Path, version: int) -> Path:
 def collection_name(version: int) -> str:
     """Chroma collection holding the passage vectors of ``version``."""
     return f"policy-v{version:04d}"
+
+
+def rules_dir(kb_dir: Path, version: int) -> Path:
+    """Directory of the rules files version ``version`` serves."""
+    return version_dir(kb_dir, version) / RULES
+
+
+def read_rules(kb_dir: Path, version: int) -> dict[str, tuple[str, str]]:
+    """The rules files of a complete version: name → (YAML text, origin); empty for a version
+    built before versions held rules."""
+    manifest = json.loads((version_dir(kb_dir, version) / MANIFEST).read_text(encoding="utf-8"))
+    folder = rules_dir(kb_dir, version)
+    return {name: ((folder / name).read_text(encoding="utf-8"), origin)
+            for name, origin in manifest.get(RULES, {}).items()}
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -111,7 +128,7 @@ def remove_temp_files(kb_dir: Path) -> int:
     """Delete half-written files a killed writer left (``.CURRENT.*`` and the like); call under the
     publish lock. Returns how many were removed."""
     removed = 0
-    for pattern in (".CURRENT.*", "v*/.*.*"):
+    for pattern in (".CURRENT.*", "v*/.*.*", f"v*/{RULES}/.*.*"):
         for path in kb_dir.glob(pattern) if kb_dir.exists() else []:
             if path.is_file():
                 path.unlink(missing_ok=True)
@@ -143,10 +160,14 @@ def remove_version_dir(kb_dir: Path, version: int) -> None:
 
 
 def write_version(kb_dir: Path, version: int, *, documents: Iterable[Document], clauses: Iterable[Clause],
-                  passages: Iterable[Passage], embedder: str, extra: dict[str, Any] | None = None) -> Path:
-    """Write a version's files; the manifest goes last so a crash leaves it incomplete, never wrong."""
+                  passages: Iterable[Passage], embedder: str, extra: dict[str, Any] | None = None,
+                  rules: Mapping[str, tuple[str, str]] | None = None) -> Path:
+    """Write a version's files (``rules``: name → (YAML text, origin)); the manifest goes last so a
+    crash leaves it incomplete, never wrong."""
     vdir = version_dir(kb_dir, version)
     vdir.mkdir(parents=True, exist_ok=True)
+    for name, (text, _) in (rules or {}).items():
+        _atomic_write(vdir / RULES / name, text)
     clause_list, passage_list, doc_list = list(clauses), list(passages), list(documents)
     _atomic_write(vdir / "clauses.jsonl",
                   "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in clause_list))
@@ -159,6 +180,7 @@ def write_version(kb_dir: Path, version: int, *, documents: Iterable[Document], 
         "embedder": embedder,
         "documents": [d.to_dict() for d in doc_list],
         "counts": {"documents": len(doc_list), "clauses": len(clause_list), "passages": len(passage_list)},
+        **({RULES: {name: origin for name, (_, origin) in sorted(rules.items())}} if rules is not None else {}),
         **(extra or {}),
     }
     _atomic_write(vdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from knowledge.kb.models import Citation
-from knowledge.rules.facts import FACTS, DateRange, parse_facts, show
+from knowledge.rules.facts import FACTS, MOUNTAIN_AREA, DateRange, in_mountain_area, parse_facts, show
 from knowledge.rules.loader import ConditionSpec, Rule
 from knowledge.rules.periods import HOLIDAY_NOTE, period_end
 
@@ -98,6 +98,11 @@ class _Evaluator:
             if value == parse_facts({spec.fact: maybe})[spec.fact]:
                 return ConditionResult(spec.label, spec.fact, required, show(value), "needs_info", note)
         ok = self._holds(spec, value)
+        undecided = self._undecided_region(spec, value) if not ok else None
+        if undecided:  # it would hold with the threshold of a region the case may be in
+            return ConditionResult(spec.label, spec.fact, required, show(value), "needs_info",
+                                   f"{MOUNTAIN_AREA if undecided == 'mountain_county' else '部分地区'}的标准不同，"
+                                   "请说明企业所在地区", missing=(undecided,))
         return ConditionResult(spec.label, spec.fact, required, show(value), "met" if ok else "not_met")
 
     def _required(self, spec: ConditionSpec) -> str:
@@ -110,18 +115,43 @@ class _Evaluator:
             items = spec.contains_any or []
             return "、".join(items) + "等领域" if len(items) > 1 else f"{items[0]}类领域" if items else ""
         if test in ("at_least", "at_most"):
-            return f"{'≥' if test == 'at_least' else '≤'} {self._threshold(spec):g}"
+            sign, unit = "≥" if test == "at_least" else "≤", FACTS[spec.fact or ""].unit
+            unit = unit if unit in ("", "%") else f" {unit}"
+            shown = f"{sign} {self._threshold(spec):g}{unit}"
+            region = self._region_of(spec)
+            if region:
+                return f"{shown}（{region}）"
+            others = "；".join(f"{k} {sign} {v:g}{unit}" for k, v in (spec.by_region or {}).items())
+            return f"{shown}（{others}）" if others else shown
         if test == "within_years":
             return f"认定之日起 {spec.within_years} 年内"
         return "是"
 
+    def _in_region(self, name: str) -> bool | None:
+        """Whether the case lies in the ``by_region`` key ``name`` (None: not known)."""
+        if name == MOUNTAIN_AREA:
+            return in_mountain_area(self.facts)
+        region = self.facts.get("region")
+        return bool(name in region or region in name) if region else None
+
+    def _region_of(self, spec: ConditionSpec) -> str | None:
+        return next((name for name in spec.by_region or {} if self._in_region(name)), None)
+
     def _threshold(self, spec: ConditionSpec) -> float:
         default = spec.at_least if spec.at_least is not None else spec.at_most
-        region = self.facts.get("region")
-        for name, value in (spec.by_region or {}).items():
-            if region and (name in region or region in name):
-                return value
-        return float(default or 0)
+        region = self._region_of(spec)
+        return float((spec.by_region or {})[region]) if region else float(default or 0)
+
+    def _undecided_region(self, spec: ConditionSpec, value: Any) -> str | None:
+        """The fact to ask for when ``value`` fails the threshold but would meet that of a region
+        the case may lie in (``mountain_county`` for 山区26县, else ``region``)."""
+        if self._region_of(spec):
+            return None
+        for name, threshold in (spec.by_region or {}).items():
+            holds = float(value) >= threshold if spec.test == "at_least" else float(value) <= threshold
+            if holds and self._in_region(name) is None:
+                return "mountain_county" if name == MOUNTAIN_AREA else "region"
+        return None
 
     def _holds(self, spec: ConditionSpec, value: Any) -> bool:
         test = spec.test
@@ -186,6 +216,16 @@ class _Evaluator:
         missing = tuple(m for p in parts for m in p.missing) if status == "needs_info" else ()
         return ConditionResult(spec.label, None, " 或 ".join(f"{p.label}" for p in parts), given or None, status,
                                missing=missing)
+
+
+def requirement(spec: ConditionSpec) -> str:
+    """What a condition requires, as a verdict shows it for a case nothing is known of (thresholds
+    with their units and regional variants: ``≥ 2000 万元（山区26县 ≥ 1000）``)."""
+    if spec.test == "any_of":
+        return " 或 ".join(f"{c.label}（{requirement(c)}）" for c in spec.any_of or [])
+    if spec.test == "assessment":
+        return f"{spec.assessment}（评审确定）"
+    return _Evaluator({}, dt.date.min)._required(spec)  # the day plays no part in what is required
 
 
 def _combine(results: list[ConditionResult]) -> Status:

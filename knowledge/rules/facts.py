@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from knowledge.catalog.models import CORE_TECH_LEVELS
 from knowledge.errors import FactError
+
+APPLICATION_CATEGORIES = ("先进制造类", "数字技术融合类", "特色（消费品）类")
 
 
 @dataclass(frozen=True)
@@ -42,11 +46,12 @@ class FactSpec:
     """One named fact: its type, its Chinese label and, for enums, the values and their spellings."""
 
     name: str
-    kind: str  # bool | enum | date | int | str
+    kind: str  # bool | enum | date | int | number | str
     label: str
     question: str  # what to ask a user who has not said
     values: tuple[str, ...] = ()
     spellings: tuple[tuple[str, str], ...] = ()  # (other spelling, value)
+    unit: str = ""  # for int and number facts: 万元, %, 年 …
 
 
 def _enum(name: str, label: str, question: str, values: tuple[str, ...],
@@ -96,7 +101,57 @@ FACTS: dict[str, FactSpec] = {spec.name: spec for spec in (
     FactSpec("must_cite_supplier_standard", "bool", "须引用某一生产供应者的技术标准",
              "是否必须引用某一生产供应者的技术标准才能说明招标项目的技术要求？"),
     FactSpec("region", "str", "所在地区", "企业或项目在哪个市、县（市、区）？"),
+    # What a year's 申报通知 asks of an applicant (its rules file is uploaded by staff).
+    FactSpec("registered_in_province", "bool", "在浙江省内注册登记，研发和生产在省内",
+             "企业是否在浙江省内注册登记，且研发和生产都在省内？"),
+    FactSpec("mountain_county", "bool", "属山区26县企业", "企业是否位于山区26县？"),
+    FactSpec("sales_revenue", "number", "上年度销售收入（万元）", "申报产品上年度销售收入是多少万元？", unit="万元"),
+    FactSpec("main_business_revenue", "number", "上年度主营业务收入（万元）", "企业上年度主营业务收入（营收）是多少万元？",
+             unit="万元"),
+    FactSpec("rd_share", "number", "研发投入占比（%）", "企业上年度研发投入占主营业务收入的比例是百分之几？", unit="%"),
+    FactSpec("market_years", "number", "产品上市销售年限（年）", "申报产品上市销售已有几年？", unit="年"),
+    _enum("application_category", "申报类别", "申报类别是先进制造类、数字技术融合类还是特色（消费品）类？",
+          APPLICATION_CATEGORIES,
+          {"先进制造": "先进制造类", "数字技术融合": "数字技术融合类", "数字融合类": "数字技术融合类",
+           "特色(消费品)类": "特色（消费品）类", "特色类": "特色（消费品）类", "消费品类": "特色（消费品）类",
+           "特色消费品类": "特色（消费品）类", "advanced manufacturing": "先进制造类",
+           "digital integration": "数字技术融合类", "digital technology integration": "数字技术融合类",
+           "consumer goods": "特色（消费品）类", "specialty consumer goods": "特色（消费品）类"}),
 )}
+
+MOUNTAIN_AREA = "山区26县"  # a ``by_region`` key: the case's region is one of MOUNTAIN_COUNTIES
+#: 浙江省山区26县 and the city each belongs to (衢州、丽水 lie wholly in them).
+MOUNTAIN_COUNTIES: dict[str, str] = {
+    "淳安县": "杭州", "永嘉县": "温州", "平阳县": "温州", "苍南县": "温州", "文成县": "温州", "泰顺县": "温州",
+    "武义县": "金华", "磐安县": "金华", "柯城区": "衢州", "衢江区": "衢州", "江山市": "衢州", "常山县": "衢州",
+    "开化县": "衢州", "龙游县": "衢州", "三门县": "台州", "天台县": "台州", "仙居县": "台州", "莲都区": "丽水",
+    "龙泉市": "丽水", "青田县": "丽水", "云和县": "丽水", "庆元县": "丽水", "缙云县": "丽水", "遂昌县": "丽水",
+    "松阳县": "丽水", "景宁畲族自治县": "丽水",
+}
+_WHOLLY_MOUNTAIN = ("衢州", "丽水")
+_ZHEJIANG_CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")
+
+
+def in_mountain_area(facts: Mapping[str, Any]) -> bool | None:
+    """Whether the case is in the 山区26县: the ``mountain_county`` fact when given, else read from
+    ``region`` (遂昌县, 丽水市 → yes; 宁波市, 杭州市西湖区 → no; 杭州市 alone → unknown)."""
+    stated = facts.get("mountain_county")
+    if isinstance(stated, bool):
+        return stated
+    region = str(facts.get("region") or "").replace("浙江省", "").replace("浙江", "")
+    if not region:
+        return None
+    if "山区" in region:
+        return True
+    short = {name: name[:2] for name in MOUNTAIN_COUNTIES}
+    if any(name in region or short[name] in region for name in MOUNTAIN_COUNTIES) or any(
+            city in region for city in _WHOLLY_MOUNTAIN):
+        return True
+    city = next((c for c in _ZHEJIANG_CITIES if c in region), None)
+    if city is None or city not in MOUNTAIN_COUNTIES.values():
+        return False if city else None
+    rest = region.split(city, 1)[1].removeprefix("市")
+    return False if re.search(r"[县区市]", rest) else None
 
 _TRUE = {"true", "yes", "y", "1", "是", "有", "对", "已", "已列入", "符合"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "没有", "不是", "未列入", "不符合"}
@@ -146,6 +201,8 @@ def _parse(spec: FactSpec, value: Any) -> Any:
         if not 0 <= number <= 1_000_000:
             raise ValueError(f"数值超出范围（0–1000000）：{value}")
         return number
+    if spec.kind == "number":
+        return _number(value)
     if spec.kind == "date":
         return parse_date(value)
     text = str(value).strip()
@@ -161,6 +218,22 @@ def _parse(spec: FactSpec, value: Any) -> Any:
     if not text:
         raise ValueError("不能为空")
     return text
+
+
+def _number(value: Any) -> int | float:
+    """A number such as 2000, 3.5, "3.5%" or "2000万元" (0 to 10⁹; an integral value stays an int)."""
+    if isinstance(value, bool):
+        raise ValueError(f"应为数字，收到：{value}")
+    text = str(value).strip().replace(",", "").replace("，", "")
+    for unit in ("万元", "%", "％", "年"):
+        text = text.removesuffix(unit).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"应为数字，收到：{value}") from None
+    if not math.isfinite(number) or not 0 <= number <= 1_000_000_000:
+        raise ValueError(f"数值超出范围（0–1000000000）：{value}")
+    return int(number) if number.is_integer() else number
 
 
 def parse_facts(raw: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,38 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
+_NEAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff0-9，。；：、（）《》“”！？〔〕]")
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=[年月日时万亿元个项家倍])")
+_PUNCT_SPACE = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) +(?=[，。；：、）》”！？])|(?<=[（《“〔]) +|(?<=\d) +(?=〕)"
+                          r"|(?<=〕) +(?=\d)|(?<=[》”]) +(?=[（《“，。；：、》”）])")
+
+
+def despace_cjk(text: str) -> str:
+    """``text`` without the spaces PDF extraction puts between Chinese characters ("按 照" → "按照").
+
+    A single space goes when a Chinese character that stands alone (no Chinese neighbour on its
+    other side) meets another character, a digit or CJK punctuation across it, so "浙 江 省" and
+    "做 好 2024 年" are joined but "委员会 浙江省" (two names) is kept; so do spaces before CJK closing
+    punctuation, after opening punctuation, inside 〔 〕 and between a number and its unit
+    ("800 万" → "800万"). Only whitespace is removed, never a character.
+    """
+
+    def lone(i: int) -> bool:
+        return (is_cjk(text[i]) and (i == 0 or not is_cjk(text[i - 1]))
+                and (i + 1 >= len(text) or not is_cjk(text[i + 1])))
+
+    drop = {k for k in range(1, len(text) - 1) if text[k] == " " and text[k - 1] != " " != text[k + 1]
+            and ((lone(k - 1) and _NEAR.match(text[k + 1])) or (lone(k + 1) and _NEAR.match(text[k - 1])))}
+    if drop:
+        text = "".join(ch for i, ch in enumerate(text) if i not in drop)
+    return _PUNCT_SPACE.sub("", _UNIT_SPACE.sub("", text))
+
+
+def index_form(text: str) -> str:
+    """What is indexed of a clause's text: extraction spaces removed and simplified characters."""
+    return to_simplified(despace_cjk(text))
+
+
 def fold(text: str) -> str:
     """Fold full-width forms to half-width (NFKC) and lower-case, for matching only."""
     return unicodedata.normalize("NFKC", text).lower()

@@ -93,7 +93,7 @@ def category_products(catalog: CatalogSearch, category: str | None) -> tuple[tup
 
 
 def fact_uses(rules: Sequence[Rule]) -> list[dict[str, Any]]:
-    """The fact vocabulary (name, kind, label, question, values) and which audience's rules use each."""
+    """The fact vocabulary (name, kind, label, question, values, unit) and which audience's rules use each."""
     used: dict[str, set[str]] = {}
     for rule in rules:
         pending = [*rule.spec.conditions, *rule.spec.requires]
@@ -106,4 +106,5 @@ def fact_uses(rules: Sequence[Rule]) -> list[dict[str, Any]]:
                     for extra in ("catalog_status", "withdrawn_on", "product_id"):
                         used.setdefault(extra, set()).add(rule.spec.audience)
     return [{"name": spec.name, "kind": spec.kind, "label": spec.label, "question": spec.question,
-             "values": list(spec.values), "audiences": sorted(used.get(spec.name, set()))} for spec in FACTS.values()]
+             "values": list(spec.values), "unit": spec.unit, "audiences": sorted(used.get(spec.name, set()))}
+            for spec in FACTS.values()]

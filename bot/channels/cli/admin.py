@@ -4,6 +4,7 @@
     jingpin admin tokens | revoke-token ID
     jingpin admin versions | rollback N | delete-document DOC_ID | audit [--limit N]
     jingpin admin document FILE [--dry-run] [--doc-id --title --doc-number --supersedes]
+    jingpin admin rules FILE.yaml [--dry-run]            # a rules file: its verdict table, or publish it
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def _remote_admin(args: argparse.Namespace, server: ServerHandoff) -> int:
     elif action == "document":
         _print(server.upload_document(Path(args.file), dry_run=args.dry_run, doc_id=args.doc_id, title=args.title,
                                       doc_number=args.doc_number, supersedes=args.supersedes))
+    elif action == "rules":
+        _read_bytes(args.file)  # a missing or unreadable file is said as locally
+        _print(server.upload_rules(Path(args.file), dry_run=args.dry_run))
     return 0
 
 
@@ -101,7 +105,23 @@ def cmd_admin(args: argparse.Namespace, settings: BotSettings) -> int:
                                 title=args.title, doc_number=args.doc_number)
         change = staff.upload_document(result, actor=actor(), dry_run=args.dry_run, supersedes=args.supersedes)
         _print(change.to_dict())
+    elif action == "rules":
+        data, name = _read_bytes(args.file), Path(args.file).name
+        rules = staff.preview_rules(name, data) if args.dry_run else staff.publish_rules(name, data, actor=actor())
+        _print(rules.to_dict())
     return 0
+
+
+def _read_bytes(file: str) -> bytes:
+    """The first bytes of a rules file (one more than the limit, so an oversized file is refused)."""
+    from ingest.errors import UnreadableFileError
+    from ingest.rules_upload import MAX_RULES_BYTES
+
+    try:
+        with Path(file).open("rb") as handle:
+            return handle.read(MAX_RULES_BYTES + 1)
+    except OSError as exc:
+        raise UnreadableFileError(f"无法读取文件 {file}：{exc.strerror} / cannot read the file") from exc
 
 
 def add_admin_commands(sub: Any, settings_for: SettingsFor) -> None:
@@ -126,4 +146,7 @@ def add_admin_commands(sub: Any, settings_for: SettingsFor) -> None:
     document.add_argument("--dry-run", action="store_true")
     for name in ("--doc-id", "--title", "--doc-number", "--supersedes"):
         document.add_argument(name)
+    rules = commands.add_parser("rules", help="上传规则文件（YAML）：--dry-run 只校验并显示判断表")
+    rules.add_argument("file")
+    rules.add_argument("--dry-run", action="store_true")
     admin.set_defaults(func=lambda args: cmd_admin(args, settings_for(args)))

@@ -65,6 +65,11 @@ class ServerHandoff:
         result: dict[str, Any] = self._upload("/v1/admin/documents", file, form)
         return result
 
+    def upload_rules(self, file: Path, *, dry_run: bool) -> dict[str, Any]:
+        """``POST /v1/admin/rules``: the rules file's dry run or the published change."""
+        result: dict[str, Any] = self._upload("/v1/admin/rules", file, {"dry_run": dry_run})
+        return result
+
     def call(self, method: str, path: str, json: Any = None) -> Any:
         """Any other admin call, e.g. ``call("POST", "/v1/admin/rollback", {"version": 3})``."""
         return self._call(method, path, json=json)

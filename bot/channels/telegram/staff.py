@@ -1,5 +1,5 @@
-"""Staff over Telegram: uploads (policy documents, catalog files) with a dry-run report and a
-确认发布 button, /withdraw and /kb.
+"""Staff over Telegram: uploads (policy documents, catalog files, rules files ``.yaml``/``.yml``)
+with a dry-run report and a 确认发布 button, /withdraw and /kb.
 
 Everything goes through :class:`ingest.staff.StaffOperations`, like the HTTP admin API and the CLI:
 the same upload guard (size, type from content, zip bombs), the same clause diff, the same publish
@@ -20,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot.answer import Assistant
 from bot.channels.telegram.format import escape, send
 from ingest.errors import CatalogImportError, IngestError
+from ingest.rules_upload import RULES_SUFFIXES, RulesChange
 from ingest.staff import DocumentChange, StaffOperations, parse_document
 from ingest.upload_guard import CATALOG_KINDS, POLICY_KINDS, CheckedUpload
 from knowledge.errors import KnowledgeError
@@ -36,6 +37,19 @@ def change_report(change: DocumentChange) -> str:
     lines += [f"  修改：{'、'.join(c['clause_id'] for c in change.changed[:20])}"] if change.changed else []
     lines += [f"  删除：{'、'.join(c['clause_id'] for c in change.removed[:20])}"] if change.removed else []
     lines += [f"  警告：{w}" for w in change.warnings]
+    return "\n".join(lines)
+
+
+def rules_report(change: RulesChange) -> str:
+    """A rules file's dry run as a short message: what it adds or replaces, then each rule's
+    conditions with their thresholds and the clauses it cites."""
+    lines = [f"规则文件 {change.name}（依据 [{change.doc_id}]《{change.doc_title}》）",
+             f"试运行：新增 {len(change.added)}，替换 {len(change.replaced)}，删除 {len(change.removed)}"
+             f"（当前知识库版本 {change.version_before}）"]
+    for row in change.table[:20]:
+        lines.append(f"• {row['rule_id']}：{row['title']}")
+        lines += [f"  - {c['label']}：{c['required']}" for c in row["conditions"]]
+        lines.append("  依据：" + "、".join(c["label"] for c in row["cites"]))
     return "\n".join(lines)
 
 
@@ -62,6 +76,8 @@ class StaffDesk:
 
     def _dry_run(self, checked: CheckedUpload, name: str, actor: str) -> tuple[str, bool]:
         """The report of what publishing the upload would change, and whether it can be published."""
+        if checked.kind == "rules":
+            return rules_report(self.staff.preview_rules(name, checked.path.read_bytes())), True
         if checked.kind in CATALOG_KINDS:
             try:
                 report = self.staff.import_catalog(checked.path, actor=actor, dry_run=True, source=name)
@@ -84,7 +100,10 @@ class StaffDesk:
         data = bytes(await (await context.bot.get_file(message.document.file_id)).download_as_bytearray())
         checked: CheckedUpload | None = None
         try:
-            checked = self.staff.receive(data, name, allowed=POLICY_KINDS + CATALOG_KINDS)
+            if name.lower().endswith(RULES_SUFFIXES):  # a rules file: UTF-8 YAML, checked by preview_rules
+                checked = CheckedUpload("rules", self.staff.receive(data, name, allowed=("txt",)).path)
+            else:
+                checked = self.staff.receive(data, name, allowed=POLICY_KINDS + CATALOG_KINDS)
             text, ok = await asyncio.to_thread(self._dry_run, checked, name, self._actor(update))
         except (IngestError, KnowledgeError) as exc:
             text, ok = f"无法处理 {name}：{exc}", False
@@ -100,6 +119,10 @@ class StaffDesk:
         await self._say(update, text, markup)
 
     def _publish(self, checked: CheckedUpload, name: str, actor: str) -> str:
+        if checked.kind == "rules":
+            rules = self.staff.publish_rules(name, checked.path.read_bytes(), actor=actor)
+            return (f"已发布知识库版本 {rules.version_after}：规则文件 {rules.name} 新增 {len(rules.added)}，"
+                    f"替换 {len(rules.replaced)}，删除 {len(rules.removed)}")
         if checked.kind in CATALOG_KINDS:
             return self.staff.import_catalog(checked.path, actor=actor, source=name).summary()
         change = self.staff.upload_document(parse_document(checked.path, source=name), actor=actor, dry_run=False)

@@ -1,7 +1,8 @@
-"""Staff endpoints ``/v1/admin/*`` (bearer token): documents, catalog, versions, rollback, audit, tokens.
+"""Staff endpoints ``/v1/admin/*`` (bearer token): documents, rules files, catalog, versions, rollback,
+audit, tokens.
 
-Roles: staff may upload (dry run), import the catalog and withdraw products; admin may also
-publish documents, delete them, roll back and manage tokens. Every write goes through
+Roles: staff may upload documents and rules files (dry run), import the catalog and withdraw
+products; admin may also publish documents and rules files, delete documents, roll back and manage tokens. Every write goes through
 :class:`ingest.staff.StaffOperations`, which audits it; a publish that is refused or fails changes nothing.
 """
 
@@ -17,6 +18,7 @@ from fastapi import Path as PathParam
 
 from bot.channels.http.deps import Admin, Staff, StaffDep
 from bot.channels.http.schemas import RollbackRequest, TokenRequest, WithdrawRequest
+from ingest.rules_upload import MAX_RULES_BYTES
 from ingest.staff import parse_document
 from ingest.upload_guard import CATALOG_KINDS, POLICY_KINDS, CheckedUpload
 
@@ -47,6 +49,22 @@ async def post_document(staff: StaffDep, holder: Staff, file: Annotated[UploadFi
                                          supersedes=supersedes)
     finally:
         staff.discard(checked)
+    return change.to_dict()
+
+
+@router.post("/rules")
+async def post_rules(staff: StaffDep, holder: Staff, file: Annotated[UploadFile, File()],
+                     dry_run: Annotated[bool, Form()] = False) -> dict[str, Any]:
+    """Upload a rules file (UTF-8 YAML): ``dry_run`` validates it and returns the rules it adds or
+    replaces with their verdict table; otherwise (admin) publish a KB version holding it."""
+    if not dry_run and holder.role != "admin":
+        raise HTTPException(403, "发布需要 admin 角色；staff 可用 dry_run=true 预览 / publishing needs the admin role")
+    data = await file.read(MAX_RULES_BYTES + 1)
+    name = file.filename or ""
+    if dry_run:
+        change = await asyncio.to_thread(staff.preview_rules, name, data)
+    else:
+        change = await asyncio.to_thread(staff.publish_rules, name, data, actor=holder.name)
     return change.to_dict()
 
 
