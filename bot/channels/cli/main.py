@@ -1,4 +1,4 @@
-"""Command line: ``jingpin serve | ask | bot | ingest | catalog | check | eval`` — a thin layer over the same services."""
+"""Command line: ``jingpin serve | ask | bot | mcp | ingest | catalog | check | eval`` — a thin layer over the same services."""
 
 from __future__ import annotations
 
@@ -93,6 +93,30 @@ def cmd_bot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    """Serve jingpin's MCP tools and clause resources over stdin/stdout for an MCP host (Claude Desktop,
+    Cursor …). stdout carries only the protocol: building the KB and every log line go to stderr."""
+    import contextlib
+    import logging
+
+    from bot.app import build_services
+    from bot.channels.mcp.stdio import run_stdio
+
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
+    settings = _settings(args)
+    other = running_server(settings)
+    if other and not settings.chroma_host:
+        print(f"jingpin: 数据目录 {settings.data_dir} 已由运行中的服务 {other} 使用，请改用 {other}/mcp / "
+              f"the data dir is served by {other}: use {other}/mcp", file=sys.stderr)
+        return 2
+    with contextlib.redirect_stdout(sys.stderr):
+        services = build_services(settings)
+    print(f"jingpin mcp: 知识库版本 {services.assistant.kb().version}（stdio） / serving MCP on stdio",
+          file=sys.stderr, flush=True)
+    run_stdio(services.assistant)
+    return 0
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Parse policy files and publish a new KB version that includes them (audited)."""
     from bot.app import build_services, build_staff
@@ -170,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     telegram = sub.add_parser("bot", help="运行 Telegram 机器人 / run the Telegram bot (polling)")
     telegram.add_argument("--set-webhook", metavar="URL", help="向 Telegram 注册 webhook 地址（…/telegram/webhook）")
     telegram.set_defaults(func=cmd_bot)
+
+    mcp = sub.add_parser("mcp", help="以 stdio 提供 MCP 工具（Claude Desktop、Cursor 等） / serve MCP over stdio")
+    mcp.set_defaults(func=cmd_mcp)
 
     add_catalog_commands(sub, _settings)
     add_check_command(sub, _settings)

@@ -14,11 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from bot.app import Services
 from bot.channels.http.deps import install_admin_guard
 from bot.channels.http.errors import install_error_handlers
+from bot.channels.http.lifespan import app_lifespan
 from bot.channels.http.limits import RequestLimits
 from bot.channels.http.openapi import install_openapi
 from bot.channels.http.routes import admin, ask, catalog, documents, rules, web
+from bot.channels.mcp.http import mount_mcp
+from bot.channels.openai_compat import errors as openai_errors
+from bot.channels.openai_compat import routes as openai_routes
 from bot.channels.telegram.webhook import router as telegram_router
-from bot.channels.telegram.webhook import telegram_lifespan
 
 
 def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
@@ -28,7 +31,7 @@ def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
         title="jingpin 浙江制造精品政策问答",
         version="0.1.0",
         description="Grounded answers about 浙经信技术〔2013〕573号 and its 《目录》, every statement cited.",
-        lifespan=telegram_lifespan,
+        lifespan=app_lifespan,
     )
     app.state.services = services
     app.state.telegram = telegram
@@ -40,7 +43,9 @@ def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
     install_error_handlers(app)
     for module in (ask, documents, catalog, rules, admin, web):
         app.include_router(module.router)
+    app.include_router(openai_routes.router)
     app.include_router(telegram_router)
+    mount_mcp(app, services.assistant, settings)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
-    install_openapi(app)
+    install_openapi(app, extend=(openai_errors.document_errors,))
     return app

@@ -8,6 +8,7 @@ the limits and the library errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -53,8 +54,9 @@ def error_codes(path: str, method: str) -> list[str]:
     return sorted(set(codes))
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Replace the app's OpenAPI generator with one that documents the real error responses."""
+def install_openapi(app: FastAPI, extend: Sequence[Callable[[dict[str, Any]], None]] = ()) -> None:
+    """Replace the app's OpenAPI generator with one that documents the real error responses; each of
+    ``extend`` then adjusts the document in place (a channel whose errors have another shape)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -74,6 +76,8 @@ def install_openapi(app: FastAPI) -> None:
                     responses[code] = _error(code)
                 if path.startswith("/v1/admin"):
                     operation["security"] = [{"bearer": []}]
+        for adjust in extend:
+            adjust(doc)
         app.openapi_schema = doc
         return doc
 
