@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-dev run test test-fast lint browser eval bench clean
+.PHONY: install install-dev run test test-fast lint browser services eval bench bench-load clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,12 +44,20 @@ browser:
 	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-wqy-zenhei; \
 	fi
 
-test: lint browser
+# Servers the scale-out tests run on loopback (tests/engines.py): Debian's PostgreSQL (only its
+# binaries are used; the tests make their own cluster in a temp dir). `chroma run` comes with chromadb.
+services:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q postgresql; \
+	fi
+
+test: lint browser services
 	$(PY) -m pytest -q
 
 # The quick loop: skips the tests marked slow (Telegram bot, browser, LLM server, CLI subprocesses)
 # and those over the real embedding model; the hash embedder stands in where the model is not under test.
-test-fast: lint
+test-fast: lint services
 	$(PY) -m pytest -q -m "not slow and not model"
 
 eval: install-dev
@@ -57,6 +65,10 @@ eval: install-dev
 
 bench: install
 	$(PY) benchmarks/bench_ask.py
+
+# 50 concurrent clients against `jingpin serve` with 1 and 2 workers (the latter on a `chroma run` it starts).
+bench-load: install
+	$(PY) benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

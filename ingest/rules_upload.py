@@ -20,7 +20,7 @@ import yaml
 from ingest.errors import UploadRejectedError
 from ingest.policy.rulesets import bundled_rules, check_version_rules, next_rules
 from knowledge.errors import KBNotBuiltError, RulesError
-from knowledge.kb import store
+from knowledge.kb.registry import KBRegistry
 from knowledge.rules.engine import requirement
 from knowledge.rules.loader import ConditionSpec, Rule, check_rules_text, parse_rules_text, resolve_rule_texts
 
@@ -112,20 +112,20 @@ def _ids(text: str | None, name: str) -> list[str]:
     return [r.rule_id for r in parse_rules_text(text, name).rules] if text is not None else []
 
 
-def rules_change(kb_dir: Path, name: str, text: str) -> RulesChange:
+def rules_change(registry: KBRegistry, name: str, text: str) -> RulesChange:
     """The dry run of publishing the rules file ``name`` (already through :func:`rules_file_name`
     and :func:`rules_text`) on the published version; RulesError listing every problem."""
-    current = store.current_version(kb_dir)
+    current = registry.current_version()
     if current is None:
         raise KBNotBuiltError("知识库尚未构建，请先运行 jingpin ingest / no KB published yet")
-    _, documents, clauses, _ = store.read_version(kb_dir, current)
+    _, documents, clauses, _ = registry.read_version(current)
     by_id, by_key = {d.doc_id: d for d in documents}, {(c.doc_id, c.clause_id): c for c in clauses}
     parsed = check_rules_text(text, name, by_id, by_key)
-    served = {n: t for n, (t, _) in store.read_rules(kb_dir, current).items()} or bundled_rules()
+    served = {n: t for n, (t, _) in registry.read_rules(current).items()} or bundled_rules()
     if not parsed.rules and name not in served:
         raise RulesError(f"规则文件 {name} 没有规则，当前版本也没有同名的规则文件，无可发布 / "
                          "the file has no rules and replaces none")
-    files = next_rules(kb_dir, current, {name: text if parsed.rules else None})
+    files = next_rules(registry, current, {name: text if parsed.rules else None})
     check_version_rules(documents, clauses, files)
     after = files.get(name)  # an empty upload removes the file (a bundled one then comes back)
     new = resolve_rule_texts(by_id, by_key, {name: after[0]}) if after else []

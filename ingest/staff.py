@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ingest.catalog.importer import ImportReport, import_catalog, withdraw_product
 from ingest.errors import UnknownDocumentError, UploadRejectedError
-from ingest.policy.builder import AuditNote, BuildReport, build_version
+from ingest.policy.builder import build_version
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.readers import read_file
 from ingest.rules_upload import MAX_RULES_BYTES, RulesChange, rules_change, rules_file_name, rules_text
@@ -33,7 +33,7 @@ from knowledge.catalog.vectors import ProductVectors
 from knowledge.db import admin as admin_db
 from knowledge.errors import KBBusyError, UnknownVersionError
 from knowledge.index.embedders import Embedder
-from knowledge.kb import journal, store
+from knowledge.kb.registry import AuditEntry, KBRegistry
 from knowledge.settings import Settings
 
 
@@ -89,9 +89,10 @@ class StaffOperations:
     """Every write staff can make, audited; reads of versions, tokens and the audit log."""
 
     def __init__(self, settings: Settings, engine: Engine, *, embedder: Embedder | None = None, client: Any = None,
-                 vectors: ProductVectors | None = None) -> None:
+                 vectors: ProductVectors | None = None, registry: KBRegistry | None = None) -> None:
         self.settings = settings
         self.engine = engine
+        self.registry = registry or KBRegistry(engine)
         self.embedder = embedder
         self.client = client
         self.vectors = vectors
@@ -112,10 +113,10 @@ class StaffOperations:
 
     # -- documents ------------------------------------------------------------------------------------
     def _published(self) -> tuple[int | None, dict[str, Any], dict[tuple[str, str], str]]:
-        current = store.current_version(self.settings.kb_dir)
+        current = self.registry.current_version()
         if current is None:
             return None, {}, {}
-        _, documents, clauses, _ = store.read_version(self.settings.kb_dir, current)
+        _, documents, clauses, _ = self.registry.read_version(current)
         return current, {d.doc_id: d for d in documents}, {(c.doc_id, c.clause_id): c.text for c in clauses}
 
     def preview(self, result: ParseResult) -> DocumentChange:
@@ -151,14 +152,9 @@ class StaffOperations:
         if replace_all:
             summary["replace"] = True
         report = build_version(self.settings, results, replace_all=replace_all, embedder=self.embedder,
-                               client=self.client, statuses={supersedes: "superseded"} if supersedes else None,
-                               audit=AuditNote(actor, "publish_document", ", ".join(sorted(ids)), summary))
-        self._commit(report)
+                               client=self.client, registry=self.registry, statuses={supersedes: "superseded"} if supersedes else None,
+                               audit=AuditEntry(actor, "publish_document", ", ".join(sorted(ids)), summary))
         return [dataclasses.replace(c, dry_run=False, version_after=report.version) for c in changes]
-
-    def _commit(self, report: BuildReport) -> None:
-        if report.journal_id:
-            journal.commit(self.engine, self.settings.kb_dir, report.journal_id)
 
     def upload_document(self, result: ParseResult, *, actor: str, dry_run: bool,
                         supersedes: str | None = None) -> DocumentChange:
@@ -175,8 +171,7 @@ class StaffOperations:
         if len(documents) == 1:
             raise UploadRejectedError("不能删除最后一个文件 / the last document cannot be deleted")
         report = build_version(self.settings, [], embedder=self.embedder, client=self.client, remove=[doc_id],
-                               audit=AuditNote(actor, "delete_document", doc_id))
-        self._commit(report)
+                               registry=self.registry, audit=AuditEntry(actor, "delete_document", doc_id))
         return report.version
 
     # -- rules files ----------------------------------------------------------------------------------
@@ -185,27 +180,25 @@ class StaffOperations:
         and the field), else the rules it adds, replaces and drops and its verdict table."""
         stored = rules_file_name(name)
         limit = min(MAX_RULES_BYTES, self.settings.max_upload_bytes)
-        return rules_change(self.settings.kb_dir, stored, rules_text(yaml_text, max_bytes=limit))
+        return rules_change(self.registry, stored, rules_text(yaml_text, max_bytes=limit))
 
     def publish_rules(self, name: str, yaml_text: str | bytes, *, actor: str) -> RulesChange:
         """Publish a new version with the rules file added or replaced (one with no rules removes
         the file of that name); one audit record."""
         change = self.preview_rules(name, yaml_text)
         text = rules_text(yaml_text, max_bytes=min(MAX_RULES_BYTES, self.settings.max_upload_bytes))
-        report = build_version(self.settings, [], embedder=self.embedder, client=self.client,
+        report = build_version(self.settings, [], embedder=self.embedder, client=self.client, registry=self.registry,
                                rules={change.name: None if change.removes_file else text},
-                               audit=AuditNote(actor, "publish_rules", change.name, change.summary()))
-        self._commit(report)
+                               audit=AuditEntry(actor, "publish_rules", change.name, change.summary()))
         return dataclasses.replace(change, dry_run=False, version_after=report.version)
 
     # -- versions -------------------------------------------------------------------------------------
     def versions(self) -> list[dict[str, Any]]:
         """Retained complete versions, newest first, with counts and which one is published."""
-        kb_dir = self.settings.kb_dir
-        current = store.current_version(kb_dir)
+        current = self.registry.current_version()
         out = []
-        for version in reversed(store.retained_versions(kb_dir)):
-            manifest, _, _, _ = store.read_version(kb_dir, version)
+        for version in reversed(self.registry.retained_versions()):
+            manifest = self.registry.read(version).manifest
             out.append({"version": version, "published": version == current, "counts": manifest.get("counts", {}),
                         "documents": [d["doc_id"] for d in manifest.get("documents", [])],
                         "created_at": manifest.get("created_at")})
@@ -213,20 +206,15 @@ class StaffOperations:
 
     def current_version(self) -> int | None:
         """The published version number (None before the first build)."""
-        return store.current_version(self.settings.kb_dir)
+        return self.registry.current_version()
 
     def rollback(self, version: int, *, actor: str) -> int:
-        """Publish the retained ``version`` again (one atomic switch); returns the previous version."""
-        kb_dir = self.settings.kb_dir
-        with store.publish_lock(kb_dir):
-            before = store.current_version(kb_dir)
-            if version not in store.retained_versions(kb_dir):
+        """Publish the retained ``version`` again (one atomic switch, audited in the same transaction);
+        returns the previous version."""
+        with self.registry.publish_lock():
+            if version not in self.registry.retained_versions():
                 raise UnknownVersionError(f"版本 {version} 不存在或已被清理 / version {version} is not retained")
-            entry = journal.write_pending(kb_dir, kind=journal.SWITCH, actor=actor, action="rollback",
-                                          target=f"v{version}", version_before=before, version_after=version,
-                                          summary={})
-            store.publish(kb_dir, version)
-            journal.commit(self.engine, kb_dir, entry)
+            before = self.registry.publish(version, AuditEntry(actor, "rollback", f"v{version}"))
         return before or 0
 
     # -- the catalog ----------------------------------------------------------------------------------

@@ -9,7 +9,9 @@
      ├── RulesError           a rules file that does not load or cites a clause the KB lacks
      ├── KBBusyError          another publish holds the lock
      ├── UnknownVersionError  a KB version that does not exist or is no longer retained
-     └── InvalidInputError    a value that cannot be used (e.g. a blank token name)
+     ├── InvalidInputError    a value that cannot be used (e.g. a blank token name)
+     ├── DependencyError      an optional package a setting needs is not installed
+     └── DependencyUnavailable  the database or the vector store does not answer (knowledge/dependencies.py)
 """
 
 
@@ -55,3 +57,7 @@ class UnknownVersionError(KnowledgeError):
 
 class InvalidInputError(KnowledgeError):
     """A value a caller gave that cannot be used (e.g. a blank token name); nothing was changed."""
+
+
+class DependencyError(KnowledgeError):
+    """An optional package that the settings need (e.g. the PostgreSQL driver) is not installed."""

@@ -19,6 +19,8 @@ import uvicorn
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from engines import chroma_server, postgres, postgres_url  # noqa: F401  (fixtures: real servers on loopback)
+
 from bot.app import Services, build_services
 from bot.channels.http.app import create_app
 from bot.settings import BotSettings

@@ -21,7 +21,6 @@ from bot.app import Services, build_services
 from bot.channels.http.app import create_app
 from bot.settings import BotSettings
 from knowledge.db.admin import create_token
-from knowledge.kb import store
 
 POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"
 NOTICE = Path(__file__).parent / "data" / "article_style.txt"
@@ -151,22 +150,22 @@ def test_catalog_import_and_withdrawal_over_the_api(admin_env: tuple[str, Servic
 def test_unsafe_uploads_are_refused_and_change_nothing(admin_env: tuple[str, Services, dict[str, str]],
                                                        content: bytes, name: str, fragment: str) -> None:
     url, services, tokens = admin_env
-    before = store.current_version(services.settings.kb_dir)
+    before = services.staff.registry.current_version()
     r = _upload(url, tokens["admin"], content, name)
     assert r.status_code == 422 and fragment in r.json()["detail"], r.json()
-    assert store.current_version(services.settings.kb_dir) == before
+    assert services.staff.registry.current_version() == before
     assert not (services.settings.data_dir.parent / "etc").exists()
 
 
 def test_a_publish_while_another_runs_gets_409(admin_env: tuple[str, Services, dict[str, str]]) -> None:
     url, services, tokens = admin_env
-    before = store.current_version(services.settings.kb_dir)
-    with store.publish_lock(services.settings.kb_dir):  # another publish is running
+    before = services.staff.registry.current_version()
+    with services.staff.registry.publish_lock():  # another publish is running
         busy = _upload(url, tokens["admin"], NOTICE.read_bytes(), "notice.txt", doc_id="busy-notice")
         rolled = httpx.post(f"{url}/v1/admin/rollback", json={"version": before}, headers=_auth(tokens["admin"]))
     assert busy.status_code == 409 and "另一个发布" in busy.json()["detail"]
     assert rolled.status_code == 409
-    assert store.current_version(services.settings.kb_dir) == before
+    assert services.staff.registry.current_version() == before
 
 
 BIG_BUILD = """
@@ -184,30 +183,31 @@ build_version(BotSettings(data_dir=Path(sys.argv[1]), embedder="hash"), [parse_t
 def test_a_build_killed_half_way_leaves_the_previous_version_answering(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     services = build_services(BotSettings(data_dir=data_dir, embedder="hash"))
-    before = store.current_version(data_dir / "kb")
+    before = services.staff.registry.current_version()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     build = subprocess.Popen([sys.executable, "-c", BIG_BUILD, str(data_dir)], env=env)
     time.sleep(3.0)
     assert build.poll() is None, "the build finished before it could be killed"
     os.kill(build.pid, signal.SIGKILL)
     build.wait(timeout=30)
-    assert store.current_version(data_dir / "kb") == before
+    assert services.staff.registry.current_version() == before
     answer = services.assistant.ask(EXHIBITION)
     assert answer.grounded and answer.kb_version == before
     restarted = build_services(BotSettings(data_dir=data_dir, embedder="hash"))  # cleans leftovers at start
-    assert [p.name for p in (data_dir / "kb").glob("v*")] == [f"v{before:04d}"]
+    registry = restarted.staff.registry
+    assert registry.all_versions() == [before], "the killed build's version is gone"
     assert restarted.assistant.ask(EXHIBITION).grounded
-    assert [c.name for c in restarted.staff.client.list_collections() if c.name.startswith("policy-v")] == \
-        [store.collection_name(before)]
+    assert [c.name for c in restarted.staff.client.list_collections()
+            if c.name.startswith(registry.collection_prefix)] == [registry.collection_name(before)]
 
 
 def test_a_change_that_breaks_a_rule_citation_is_refused(admin_env: tuple[str, Services, dict[str, str]]) -> None:
     url, services, tokens = admin_env
-    before = store.current_version(services.settings.kb_dir)
+    before = services.staff.registry.current_version()
     broken = POLICY.read_text(encoding="utf-8").replace("给予一定比例的展位费资助", "给予全额展位费资助")
     dry = _upload(url, tokens["admin"], broken.encode(), "573.txt", dry_run=True, doc_id="zjjx-2013-573")
     assert dry.status_code == 200 and [c["clause_id"] for c in dry.json()["changed"]] == ["三(二)4"]
     refused = _upload(url, tokens["admin"], broken.encode(), "573.txt", doc_id="zjjx-2013-573")
     assert refused.status_code == 422 and "exhibition_support" in refused.json()["detail"]
-    assert store.current_version(services.settings.kb_dir) == before
+    assert services.staff.registry.current_version() == before
     assert _ask(url, EXHIBITION)["grounded"] is True

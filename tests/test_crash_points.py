@@ -29,7 +29,7 @@ from bot.app import build_services
 from bot.settings import BotSettings
 from ingest.staff import parse_document
 from knowledge.index import dense
-from knowledge.kb import journal, store
+from knowledge.kb import registry
 
 data_dir, point, action, notice = sys.argv[1:5]
 
@@ -45,10 +45,9 @@ def after(owner, name):
 
 services = build_services(BotSettings(data_dir=Path(data_dir), embedder="hash"), warm=False)
 {"after_build": lambda: after(dense.DenseIndex, "add"),
- "after_manifest": lambda: after(store, "write_version"),
- "before_marker": lambda: setattr(store, "mark_published", die),
- "after_switch": lambda: after(store, "publish"),
- "before_audit": lambda: setattr(journal, "commit", die)}[point]()
+ "after_write": lambda: after(registry.KBRegistry, "write_version"),
+ "in_switch": lambda: setattr(registry, "AuditRow", die),  # the pointer moved, its transaction not committed
+ "after_switch": lambda: after(registry.KBRegistry, "publish")}[point]()
 if action == "publish":
     services.staff.upload_document(parse_document(Path(notice), source="notice.txt"), actor="crash-test",
                                    dry_run=False)
@@ -75,9 +74,8 @@ def _audited_versions(entries: list[dict[str, object]]) -> list[object]:
 
 
 @pytest.mark.parametrize(("point", "action"), [
-    ("after_build", "publish"), ("after_manifest", "publish"), ("before_marker", "publish"),
-    ("after_switch", "publish"), ("before_audit", "publish"),
-    ("after_switch", "2"), ("before_audit", "2"),
+    ("after_build", "publish"), ("after_write", "publish"), ("in_switch", "publish"), ("after_switch", "publish"),
+    ("in_switch", "2"), ("after_switch", "2"),
 ])
 def test_a_killed_publish_leaves_a_served_audited_version(template: Path, tmp_path: Path, point: str,
                                                           action: str) -> None:
@@ -87,7 +85,6 @@ def test_a_killed_publish_leaves_a_served_audited_version(template: Path, tmp_pa
     stale_upload.mkdir(parents=True)
     (stale_upload / "upload.txt").write_text("left by a killed request", encoding="utf-8")
     os.utime(stale_upload, (time.time() - 7200, time.time() - 7200))
-    (data_dir / "kb" / ".CURRENT.half").write_text('{"vers', encoding="utf-8")
 
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     run = subprocess.run([sys.executable, "-c", CRASH, str(data_dir), point, action, str(NOTICE)], env=env,
@@ -95,12 +92,12 @@ def test_a_killed_publish_leaves_a_served_audited_version(template: Path, tmp_pa
     assert run.returncode == -9, (run.stdout, run.stderr)
 
     services = build_services(BotSettings(data_dir=data_dir, embedder="hash"))  # the restart
-    staff, kb_dir = services.staff, data_dir / "kb"
+    staff = services.staff
     current = staff.current_version()
     listed = staff.versions()
     retained = [v["version"] for v in listed]
     assert current in retained and [v["version"] for v in listed if v["published"]] == [current]
-    switched = point in ("before_marker", "after_switch", "before_audit")
+    switched = point == "after_switch"
     if action == "publish":
         assert current == (3 if switched else 1)
         assert retained == ([3, 2, 1] if switched else [2, 1]), "a version never served is not offered"
@@ -112,7 +109,9 @@ def test_a_killed_publish_leaves_a_served_audited_version(template: Path, tmp_pa
     mine = [e for e in staff.audit(100) if e["actor"] == "crash-test"]
     assert len(mine) == (1 if switched else 0), "the killed change is audited exactly once, if it happened"
     assert all(v["created_at"] for v in listed)
-    assert not list(kb_dir.glob(".CURRENT.*")) and not list((kb_dir / "journal").glob("*"))
-    assert {p.name for p in kb_dir.glob("v*")} == {f"v{v:04d}" for v in retained}
+    assert staff.registry.all_versions() == sorted(retained), "no leftover of the killed build"
+    prefix = staff.registry.collection_prefix
+    assert sorted(c.name for c in staff.client.list_collections() if c.name.startswith(prefix)) == \
+        [staff.registry.collection_name(v) for v in sorted(retained)]
     assert not stale_upload.exists()
     assert services.assistant.ask("展会有补贴吗").citations

@@ -13,8 +13,8 @@ from bot.answer.llm.composer import LLMComposer, Metrics
 from knowledge.catalog.search import CatalogSearch
 from knowledge.errors import UnknownVersionError
 from knowledge.index.embedders import Embedder
-from knowledge.kb import store
 from knowledge.kb.knowledge_base import load_kb
+from knowledge.kb.registry import KBRegistry
 from knowledge.settings import Settings
 
 Composer = AnswerComposer | LLMComposer
@@ -23,9 +23,10 @@ Composer = AnswerComposer | LLMComposer
 class ComposerCache:
     """One composer per KB version: the published one, plus one pinned earlier version at a time."""
 
-    def __init__(self, settings: Settings, *, client: Any, embedder: Embedder, catalog: CatalogSearch,
-                 chat: Any = None, metrics: Metrics | None = None) -> None:
+    def __init__(self, settings: Settings, *, registry: KBRegistry, client: Any, embedder: Embedder,
+                 catalog: CatalogSearch, chat: Any = None, metrics: Metrics | None = None) -> None:
         self.settings = settings
+        self.registry = registry
         self.client = client
         self.embedder = embedder
         self.catalog = catalog
@@ -36,12 +37,13 @@ class ComposerCache:
         self._lock = threading.Lock()
 
     def _load(self, version: int | None) -> AnswerComposer:
-        kb = load_kb(self.settings, version, client=self.client, embedder=self.embedder)
+        kb = load_kb(self.settings, version, registry=self.registry, client=self.client, embedder=self.embedder)
         return AnswerComposer(kb, catalog=self.catalog)
 
     def current(self) -> AnswerComposer:
-        """The extractive composer over the published version (reloaded after a publish)."""
-        published = store.current_version(self.settings.kb_dir)
+        """The extractive composer over the published version (reloaded after a publish by any
+        process of the deployment: the pointer is read from the database on every call)."""
+        published = self.registry.current_version()
         current = self._current
         if current is not None and current.kb.version == published:
             return current
@@ -56,7 +58,7 @@ class ComposerCache:
         current = self.current()
         if version is None or version == current.kb.version:
             return current
-        if version not in store.retained_versions(self.settings.kb_dir):
+        if version not in self.registry.retained_versions():
             raise UnknownVersionError(f"知识库版本 {version} 不存在或已被清理 / KB version {version} is not retained")
         with self._lock:
             pinned = self._pinned.get(version)

@@ -1,7 +1,7 @@
 """Build a knowledge base version off to the side and publish it with one atomic switch.
 
 Unchanged passages reuse their vectors from the previous version, so re-ingesting is cheap.
-A failure before :func:`knowledge.store.publish` leaves the previous version served.
+A failure before :meth:`KBRegistry.publish` leaves the previous version served.
 """
 
 from __future__ import annotations
@@ -17,17 +17,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine
 
 from ingest.policy.parser import ParseResult, parse_text
 from ingest.policy.passages import make_passages
 from ingest.policy.readers import read_file
 from ingest.policy.rulesets import check_version_rules, next_rules
+from knowledge.db.engine import make_engine
 from knowledge.errors import KBBusyError
 from knowledge.index.dense import DenseIndex, drop_collection, make_client
 from knowledge.index.embedders import Embedder, load_embedder
-from knowledge.kb import journal, store
+from knowledge.kb.legacy import migrate_data_dir
 from knowledge.kb.models import Clause, Document, Passage
+from knowledge.kb.registry import AuditEntry, KBRegistry
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,17 +46,11 @@ class BuildReport:
     reused: int
     seconds: float
     warnings: dict[str, list[str]] = field(default_factory=dict)
-    journal_id: str | None = None  # the pending audit entry, for the caller to commit
 
 
-@dataclass(frozen=True)
-class AuditNote:
-    """Who asks for a build and why: written to the journal before the switch (see knowledge.kb.journal)."""
-
-    actor: str
-    action: str
-    target: str
-    summary: dict[str, Any] = field(default_factory=dict)
+def default_registry(settings: Settings) -> KBRegistry:
+    """The registry in the settings' database (for callers that hold no storage of their own)."""
+    return KBRegistry(make_engine(settings))
 
 
 def bundled_policy_files() -> list[Path]:
@@ -87,15 +82,15 @@ def _all_passages(documents: Sequence[Document], clauses: Sequence[Clause]) -> l
     return out
 
 
-def _previous_vectors(client: Any, kb_dir: Path, embedder: Embedder) -> dict[str, tuple[str, np.ndarray]]:
-    version = store.current_version(kb_dir)
+def _previous_vectors(client: Any, registry: KBRegistry, embedder: Embedder) -> dict[str, tuple[str, np.ndarray]]:
+    version = registry.current_version()
     if version is None:
         return {}
     try:
-        manifest, _, _, passages = store.read_version(kb_dir, version)
+        manifest, _, _, passages = registry.read_version(version)
         if manifest.get("embedder") != embedder.spec:
             return {}
-        dense = DenseIndex(client, store.collection_name(version), embedder)
+        dense = DenseIndex(client, registry.collection_name(version), embedder)
         vectors = dense.vectors([p.passage_id for p in passages])
     except Exception as exc:  # an unreadable old version only costs re-embedding
         log.warning("previous vectors unavailable: %s", exc)
@@ -106,32 +101,33 @@ def _previous_vectors(client: Any, kb_dir: Path, embedder: Embedder) -> dict[str
 def build_version(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool = False,
                   embedder: Embedder | None = None, client: Any = None, remove: Sequence[str] = (),
                   statuses: dict[str, str] | None = None, wait: bool = False,
-                  audit: AuditNote | None = None, rules: dict[str, str | None] | None = None) -> BuildReport:
+                  audit: AuditEntry | None = None, rules: dict[str, str | None] | None = None,
+                  registry: KBRegistry | None = None) -> BuildReport:
     """Build and publish a new version holding ``results`` plus (unless ``replace_all``) the current
     version's other documents; a document with the same doc_id is replaced, those in ``remove``
     are left out and ``statuses`` changes documents' status (e.g. superseded). The version holds the
     bundled rules files, the uploaded ones of the current version and ``rules`` (name → YAML text;
-    None removes one; see :mod:`ingest.policy.rulesets`). The whole build holds the publish lock: a
-    second publish gets :class:`KBBusyError` (or waits, with ``wait``). With ``audit``, the audit
-    entry is journaled before the switch (``report.journal_id``)."""
-    with store.publish_lock(settings.kb_dir, wait=wait):
-        return _build(settings, results, replace_all=replace_all, embedder=embedder, client=client,
+    None removes one; see :mod:`ingest.policy.rulesets`). The whole build holds the deployment's
+    publish lock: a second publish gets :class:`KBBusyError` (or waits, with ``wait``). ``audit`` is
+    written in the same transaction as the switch."""
+    registry = registry or default_registry(settings)
+    with registry.publish_lock(wait=wait):
+        return _build(settings, registry, results, replace_all=replace_all, embedder=embedder, client=client,
                       remove=remove, statuses=statuses or {}, audit=audit, rules=rules)
 
 
-def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: bool, embedder: Embedder | None,
-           client: Any, remove: Sequence[str], statuses: dict[str, str], audit: AuditNote | None,
-           rules: dict[str, str | None] | None = None) -> BuildReport:
+def _build(settings: Settings, registry: KBRegistry, results: Sequence[ParseResult], *, replace_all: bool,
+           embedder: Embedder | None, client: Any, remove: Sequence[str], statuses: dict[str, str],
+           audit: AuditEntry | None, rules: dict[str, str | None] | None = None) -> BuildReport:
     started = time.perf_counter()
-    kb_dir = settings.kb_dir
     embedder = embedder or load_embedder(settings.embedder)
     client = client or make_client(settings)
 
     documents: dict[str, Document] = {}
     clauses: dict[str, list[Clause]] = {}
-    current = store.current_version(kb_dir)
+    current = registry.current_version()
     if current is not None and not replace_all:
-        _, old_docs, old_clauses, _ = store.read_version(kb_dir, current)
+        _, old_docs, old_clauses, _ = registry.read_version(current)
         for doc in old_docs:
             documents[doc.doc_id] = doc
             clauses[doc.doc_id] = [c for c in old_clauses if c.doc_id == doc.doc_id]
@@ -147,7 +143,7 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
     all_clauses = [c for doc_id in documents for c in clauses[doc_id]]
     passages = _all_passages(list(documents.values()), all_clauses)
 
-    previous = _previous_vectors(client, kb_dir, embedder)
+    previous = _previous_vectors(client, registry, embedder)
     vectors = np.zeros((len(passages), embedder.dim), np.float32)
     todo = []
     for i, p in enumerate(passages):
@@ -160,29 +156,24 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
         vectors[todo] = embedder.embed_passages([passages[i].indexed_text for i in todo])
 
     # A version the rules cannot load on (a cited clause deleted or reworded) is never published.
-    rules_files = next_rules(kb_dir, current, rules)
+    rules_files = next_rules(registry, current, rules)
     check_version_rules(list(documents.values()), all_clauses, rules_files)
-    version = store.next_version(kb_dir)
-    name = store.collection_name(version)
-    journal_id = None
+    version = registry.allocate()
+    name = registry.collection_name(version)
     try:
         drop_collection(client, name)
         DenseIndex(client, name, embedder).add(passages, vectors)
-        store.write_version(kb_dir, version, documents=documents.values(), clauses=all_clauses,
-                            passages=passages, embedder=embedder.spec, rules=rules_files)
+        registry.write_version(version, documents=documents.values(), clauses=all_clauses,
+                               passages=passages, embedder=embedder.spec, rules=rules_files)
         if audit is not None:
-            journal_id = journal.write_pending(
-                kb_dir, kind=journal.BUILD, actor=audit.actor, action=audit.action, target=audit.target,
-                version_before=current, version_after=version,
-                summary={**audit.summary, "documents": list(documents), "clauses": len(all_clauses)})
-        store.publish(kb_dir, version)
+            audit = dataclasses.replace(audit, summary={**audit.summary, "documents": list(documents),
+                                                        "clauses": len(all_clauses)})
+        registry.publish(version, audit)
     except BaseException:
         drop_collection(client, name)
-        store.remove_version_dir(kb_dir, version)
-        if journal_id:
-            journal.discard(kb_dir, journal_id)
+        registry.remove([version])
         raise
-    collect_garbage(settings, client)
+    collect_garbage(settings, registry, client)
     return BuildReport(
         version=version,
         documents=list(documents),
@@ -192,51 +183,33 @@ def _build(settings: Settings, results: Sequence[ParseResult], *, replace_all: b
         reused=len(passages) - len(todo),
         seconds=time.perf_counter() - started,
         warnings={r.document.doc_id: r.warnings for r in results if r.warnings},
-        journal_id=journal_id,
     )
 
 
-def collect_garbage(settings: Settings, client: Any) -> list[int]:
+def collect_garbage(settings: Settings, registry: KBRegistry, client: Any) -> list[int]:
     """Remove versions older than the newest ``keep_versions`` retained ones (never the published
-    one), leftovers of unfinished or never-published builds, and half-written files; returns the
-    removed version numbers. Call under the publish lock."""
-    kb_dir = settings.kb_dir
-    current = store.current_version(kb_dir)
-    retained = store.retained_versions(kb_dir)
+    one), leftovers of unfinished or never-published builds and their collections; only this
+    deployment's collections are touched. Returns the removed version numbers. Call under the
+    publish lock."""
+    current = registry.current_version()
+    retained = registry.retained_versions()
     keep = set(retained[-settings.keep_versions :]) | ({current} if current else set())
-    store.remove_temp_files(kb_dir)
-    removed = []
-    for child in kb_dir.glob("v*"):
-        if not child.name[1:].isdigit():
-            continue
-        version = int(child.name[1:])
-        if version not in keep:
-            store.remove_version_dir(kb_dir, version)
-            drop_collection(client, store.collection_name(version))
-            removed.append(version)
-    kept = {store.collection_name(v) for v in keep}
-    for collection in client.list_collections():  # a build killed before writing its directory
+    removed = [v for v in registry.all_versions() if v not in keep]
+    registry.remove(removed)
+    kept = {registry.collection_name(v) for v in keep}
+    for collection in client.list_collections():  # a build killed before its row was written
         name = collection if isinstance(collection, str) else collection.name
-        if name.startswith("policy-v") and name not in kept:
+        if name.startswith(registry.collection_prefix) and name not in kept:
             drop_collection(client, name)
     return sorted(removed)
 
 
-def clean_leftovers(settings: Settings, client: Any, engine: Engine) -> list[int]:
-    """At start, unless a publish is running right now: record the audit entries of switches a
-    killed process made, then remove what killed builds and uploads left behind."""
-    kb_dir = settings.kb_dir
+def clean_leftovers(settings: Settings, client: Any, registry: KBRegistry) -> list[int]:
+    """At start, unless a publish is running right now (in any process of the deployment): remove
+    what killed builds and uploads left behind."""
     try:
-        with store.publish_lock(kb_dir):
-            complete = store.complete_versions(kb_dir)
-            if complete and not any(store.was_published(kb_dir, v) for v in complete):
-                for version in complete:  # a data dir from before PUBLISHED markers: all were served
-                    store.mark_published(kb_dir, version)
-            current = store.current_version(kb_dir)
-            if current is not None:
-                store.mark_published(kb_dir, current)  # killed between the switch and its marker
-            journal.settle(engine, kb_dir)
-            removed = collect_garbage(settings, client)
+        with registry.publish_lock():
+            removed = collect_garbage(settings, registry, client)
     except KBBusyError:
         return []
     _remove_stale_uploads(settings.data_dir / "uploads")
@@ -252,17 +225,20 @@ def _remove_stale_uploads(folder: Path, older_than_s: float = 3600.0) -> None:
 
 
 def ensure_kb(settings: Settings, *, embedder: Embedder | None = None, client: Any = None,
-              engine: Engine | None = None) -> BuildReport | None:
-    """Build the KB from the bundled policy documents when the data dir has none published (audited
-    as ``system`` in ``engine``'s audit log when given, else at the next start)."""
-    if store.current_version(settings.kb_dir) is not None:
+              registry: KBRegistry | None = None) -> BuildReport | None:
+    """Build the KB from the bundled policy documents when the deployment has none published
+    (audited as ``system``); versions of an older data dir are brought into the registry instead.
+    Of several processes starting at once, one builds and the others wait for it."""
+    registry = registry or default_registry(settings)
+    if registry.current_version() is not None:
         return None
-    with store.publish_lock(settings.kb_dir, wait=True):  # several workers starting on an empty data dir
-        if store.current_version(settings.kb_dir) is not None:
+    embedder = embedder or load_embedder(settings.embedder)
+    client = client or make_client(settings)
+    if migrate_data_dir(settings.kb_dir, registry, client=client, embedder=embedder):
+        return None
+    with registry.publish_lock(wait=True):
+        if registry.current_version() is not None:
             return None
-        report = _build(settings, parse_files(bundled_policy_files()), replace_all=True, embedder=embedder,
-                        client=client, remove=(), statuses={},
-                        audit=AuditNote("system", "build_bundled", "bundled policy documents"))
-        if engine is not None and report.journal_id:
-            journal.commit(engine, settings.kb_dir, report.journal_id)
-        return report
+        return _build(settings, registry, parse_files(bundled_policy_files()), replace_all=True,
+                      embedder=embedder, client=client, remove=(), statuses={},
+                      audit=AuditEntry("system", "build_bundled", "bundled policy documents"))

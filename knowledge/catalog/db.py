@@ -1,7 +1,9 @@
 """The catalog table: SQLite (default, in the data dir) or any SQLAlchemy URL, through SQLAlchemy 2.0.
 
 The table is the system of record; the vector and BM25 indexes are derived from it. Every change
-bumps ``catalog_meta.revision`` in the same transaction, so readers can tell when to reload.
+bumps ``catalog_meta.revision`` in the same transaction, so readers can tell when to reload. The bump
+is one ``UPDATE … SET value = value + 1``: its row lock orders concurrent changes from any number of
+processes (PostgreSQL and SQLite alike), so the revision counts every committed change exactly once.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, Engine, Integer, String, Text, func, select
+from sqlalchemy import Boolean, Connection, Engine, Integer, String, Text, cast, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from knowledge.catalog.models import Product
@@ -53,6 +57,7 @@ class CatalogMeta(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+REVISION = "revision"
 _FIELDS = tuple(Product.__dataclass_fields__)
 
 
@@ -71,18 +76,47 @@ def row_values(product: Product) -> dict[str, Any]:
 
 def revision(session: Session) -> int:
     """The catalog revision: 0 before the first import, +1 on every committed change."""
-    value = session.get(CatalogMeta, "revision")
-    return int(value.value) if value else 0
+    value = session.scalar(select(CatalogMeta.value).where(CatalogMeta.key == REVISION))
+    return int(value) if value else 0
+
+
+def insert_meta_if_missing(connection: Connection, key: str, value: str) -> bool:
+    """Insert the ``catalog_meta`` row ``key`` unless it exists; True when this call inserted it.
+    Of any number of concurrent callers exactly one gets True (the primary key decides)."""
+    name = connection.dialect.name
+    if name in ("postgresql", "sqlite"):
+        dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
+        stmt = (dialect_insert(CatalogMeta).values(key=key, value=value)
+                .on_conflict_do_nothing(index_elements=["key"]).returning(CatalogMeta.key))
+        return connection.execute(stmt).first() is not None  # (psycopg reports no rowcount here)
+    try:
+        with connection.begin_nested():
+            connection.execute(insert(CatalogMeta).values(key=key, value=value))
+    except IntegrityError:
+        return False
+    return True
+
+
+def ensure_meta_rows(engine: Engine) -> None:
+    """Create the revision row (value 0) when missing, so a bump never has to insert it."""
+    with engine.begin() as connection:
+        insert_meta_if_missing(connection, REVISION, "0")
+
+
+_BUMP = (update(CatalogMeta).where(CatalogMeta.key == REVISION)
+         .values(value=cast(cast(CatalogMeta.value, Integer) + 1, Text)))
 
 
 def bump_revision(session: Session) -> int:
-    """Increase the revision inside the caller's transaction; returns the new number."""
-    row = session.get(CatalogMeta, "revision")
-    if row is None:
-        row = CatalogMeta(key="revision", value="0")
-        session.add(row)
-    row.value = str(int(row.value) + 1)
-    return int(row.value)
+    """Increase the revision by one inside the caller's transaction, atomically, and return it.
+
+    The UPDATE takes the row's write lock, which a concurrent change waits for until this
+    transaction ends; so call it where the transaction should start to exclude other writers."""
+    connection = session.connection()
+    if connection.execute(_BUMP).rowcount == 0:  # a database created before the row was made up front
+        insert_meta_if_missing(connection, REVISION, "0")
+        connection.execute(_BUMP)
+    return int(connection.execute(select(CatalogMeta.value).where(CatalogMeta.key == REVISION)).scalar_one())
 
 
 def current_revision(engine: Engine) -> int:

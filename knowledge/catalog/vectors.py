@@ -26,19 +26,20 @@ def vector_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def collection_name(embedder: Embedder) -> str:
-    """One collection per embedder, so switching models never mixes vector spaces."""
+def collection_name(embedder: Embedder, prefix: str = "") -> str:
+    """One collection per embedder, so switching models never mixes vector spaces; ``prefix`` (the
+    deployment id) keeps deployments sharing a Chroma server apart."""
     slug = re.sub(r"[^a-zA-Z0-9]+", "-", embedder.spec).strip("-")[:40] or "default"
-    return f"catalog-{slug}-{hashlib.sha1(embedder.spec.encode()).hexdigest()[:8]}"
+    return f"{prefix}catalog-{slug}-{hashlib.sha1(embedder.spec.encode()).hexdigest()[:8]}"
 
 
 class ProductVectors:
     """The catalog's vector store: embeds texts it does not have and hands back stored vectors."""
 
-    def __init__(self, client: Any, embedder: Embedder) -> None:
+    def __init__(self, client: Any, embedder: Embedder, prefix: str = "") -> None:
         self.embedder = embedder
         self._collection = client.get_or_create_collection(
-            collection_name(embedder),
+            collection_name(embedder, prefix),
             embedding_function=JingpinEmbeddingFunction(embedder.spec),
             configuration={"hnsw": {"space": "cosine"}},
         )

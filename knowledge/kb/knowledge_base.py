@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,10 +15,12 @@ from knowledge.errors import KBNotBuiltError, UnknownClauseError
 from knowledge.index.dense import DenseIndex, make_client
 from knowledge.index.embedders import Embedder, load_embedder
 from knowledge.index.sparse import SparseIndex
-from knowledge.kb import store
 from knowledge.kb.models import Clause, Document, Passage
+from knowledge.kb.registry import KBRegistry
 from knowledge.settings import Settings
 from knowledge.text.lexicon import Lexicon, shared_lexicon
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,7 +37,7 @@ class KnowledgeBase:
     bigrams: SparseIndex
     lexicon: Lexicon
     passage_vectors: np.ndarray
-    rules_dir: Path | None = None  # the rules files this version serves (None: built before versions held rules)
+    rules_files: dict[str, str] | None = None  # name → YAML text this version serves (None: the bundled ones)
     _by_key: dict[tuple[str, str], Clause] = field(default_factory=dict)
     _passages_of: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     _word_df: Counter[str] = field(default_factory=Counter)
@@ -106,14 +108,16 @@ class KnowledgeBase:
         return word in self._word_df or (len(word) >= 2 and not word.isascii() and word in self.canonical_corpus)
 
 
-def load_kb(settings: Settings, version: int | None = None, *, client: Any = None,
+def load_kb(settings: Settings, version: int | None = None, *, registry: KBRegistry, client: Any = None,
             embedder: Embedder | None = None) -> KnowledgeBase:
-    """Load the published version (or ``version``) from the settings' data dir."""
-    kb_dir = settings.kb_dir
-    wanted = version if version is not None else store.current_version(kb_dir)
+    """Load the published version (or ``version``) from the deployment's registry. A vector
+    collection that is missing or incomplete (a new host's empty embedded store) is rebuilt from the
+    version's passages: the data dir holds caches only."""
+    wanted = version if version is not None else registry.current_version()
     if wanted is None:
         raise KBNotBuiltError("知识库尚未构建，请先运行 jingpin ingest / no KB published yet")
-    manifest, documents, clauses, passages = store.read_version(kb_dir, wanted)
+    content = registry.read(wanted)
+    manifest, passages = content.manifest, content.passages
     embedder = embedder or load_embedder(manifest.get("embedder", settings.embedder))
     if embedder.spec != manifest.get("embedder"):
         raise KBNotBuiltError(
@@ -121,9 +125,10 @@ def load_kb(settings: Settings, version: int | None = None, *, client: Any = Non
             f"version {wanted} was built with another embedder; rebuild it"
         )
     client = client or make_client(settings)
-    dense = DenseIndex(client, store.collection_name(wanted), embedder)
+    dense = DenseIndex(client, registry.collection_name(wanted), embedder)
     if dense.count() != len(passages):
-        raise KBNotBuiltError(f"知识库版本 {wanted} 的向量索引不完整 / vector index of version {wanted} is incomplete")
+        log.info("rebuilding the vectors of KB version %s in %s", wanted, registry.collection_name(wanted))
+        dense.add(passages)
     lexicon = shared_lexicon()
     texts = [p.indexed_text for p in passages]
     # b=0.5: short special parts (title, 附件) should not win on length normalisation alone.
@@ -133,13 +138,13 @@ def load_kb(settings: Settings, version: int | None = None, *, client: Any = Non
     return KnowledgeBase(
         version=wanted,
         manifest=manifest,
-        documents={d.doc_id: d for d in documents},
-        clauses=clauses,
+        documents={d.doc_id: d for d in content.documents},
+        clauses=content.clauses,
         passages=passages,
         dense=dense,
         sparse=sparse,
         bigrams=bigrams,
         lexicon=lexicon,
         passage_vectors=vectors,
-        rules_dir=store.rules_dir(kb_dir, wanted) if "rules" in manifest else None,
+        rules_files={name: text for name, (text, _) in content.rules.items()} if content.rules is not None else None,
     )

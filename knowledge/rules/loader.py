@@ -276,8 +276,9 @@ def check_rules(documents: list[Document], clauses: list[Clause], files: Mapping
 
 
 def load_rules(kb: KnowledgeBase, paths: list[Path] | None = None) -> list[Rule]:
-    """Every rule of the given files, checked against ``kb``; by default the rules ``kb``'s version
-    holds (``<version>/rules/*.yaml``), or the bundled ones for a version built before versions held rules."""
-    if paths is None and kb.rules_dir is not None:
-        paths = sorted(kb.rules_dir.glob("*.yaml"))
-    return resolve_rules(kb.documents, {c.key: c for c in kb.clauses}, paths)
+    """Every rule of the given files, checked against ``kb``; by default the rules files ``kb``'s
+    version holds, or the bundled ones for a version built before versions held rules."""
+    by_key = {c.key: c for c in kb.clauses}
+    if paths is None and kb.rules_files is not None:
+        return resolve_rule_texts(kb.documents, by_key, kb.rules_files)
+    return resolve_rules(kb.documents, by_key, paths)

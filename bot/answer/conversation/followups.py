@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from bot.answer.answer import Answer, CatalogNeed
 from bot.answer.composer import AnswerComposer
 from knowledge.kb.models import Citation
 from knowledge.rules.engine import ConditionResult, Verdict
+from knowledge.rules.facts import show
 from knowledge.text.numerals import cn_number
 
 _MORE = re.compile(r"^(还有|有没有|还有没有)?(别的|其他|其它|更多|另外的)(的)?(产品|厂家|企业|选择)?(吗|呢|么)?[？?。]*$"
@@ -34,6 +36,33 @@ class Turn:
     shown: int = 0  # catalog products listed so far for that need
     verdicts: tuple[Verdict, ...] = ()
     citations: tuple[Citation, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form from which :meth:`from_dict` rebuilds an equal turn (a condition's given
+        value that is not plain JSON, e.g. a date, is kept as the text the API shows for it)."""
+        return {"question": self.question, "intent": self.intent,
+                "catalog_need": asdict(self.catalog_need) if self.catalog_need else None, "shown": self.shown,
+                "verdicts": [_verdict_dict(v) for v in self.verdicts], "citations": [c.to_dict() for c in self.citations]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Turn:
+        """The turn :meth:`to_dict` wrote; TypeError / KeyError when ``data`` is not of that shape."""
+        need = data.get("catalog_need")
+        return cls(question=data["question"], intent=data["intent"],
+                   catalog_need=CatalogNeed(**need) if need else None, shown=int(data.get("shown", 0)),
+                   verdicts=tuple(_verdict(v) for v in data.get("verdicts", ())),
+                   citations=tuple(Citation(**c) for c in data.get("citations", ())))
+
+
+def _verdict_dict(verdict: Verdict) -> dict[str, Any]:
+    data = asdict(verdict)
+    data["conditions"] = [{**c, "given": show(c["given"]), "missing": list(c["missing"])} for c in data["conditions"]]
+    return data
+
+
+def _verdict(data: dict[str, Any]) -> Verdict:
+    conditions = [ConditionResult(**{**c, "missing": tuple(c.get("missing", ()))}) for c in data["conditions"]]
+    return Verdict(**{**data, "conditions": conditions, "citations": [Citation(**c) for c in data["citations"]]})
 
 
 def rewrite(question: str, last: Turn | None, english: bool) -> str:

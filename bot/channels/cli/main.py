@@ -18,6 +18,7 @@ from bot.evaluation.sets import QUESTION_SET_NAMES
 from bot.server_registry import running_server
 from bot.settings import BotSettings
 from ingest.errors import IngestError
+from knowledge.dependencies import dependency_down
 from knowledge.errors import KnowledgeError
 
 
@@ -27,19 +28,25 @@ def _settings(args: argparse.Namespace) -> BotSettings:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Build the KB when missing, then serve the HTTP API, the web page and (with a token) the Telegram bot."""
-    from bot.app import build_services, serve
+    """Build the KB when missing, then serve the HTTP API, the web page and (with a token) the Telegram bot,
+    in this process or (``--workers N``, which needs a Chroma server) in N worker processes."""
+    from bot.app import build_services, serve, workers_problem
 
     settings = _settings(args)
+    problem = workers_problem(settings, args.workers)
+    if problem:
+        print(f"jingpin: {problem}", file=sys.stderr)
+        return 2
     other = running_server(settings)
     if other and not settings.chroma_host:
         print(f"jingpin: 数据目录 {settings.data_dir} 已由运行中的服务 {other} 使用（内置 Chroma 只允许一个进程）/ "
               f"the data dir is already served by {other}", file=sys.stderr)
         return 2
-    services = build_services(settings)
-    print(f"jingpin: 知识库版本 {services.assistant.kb().version}，服务地址 http://{args.host}:{args.port}/ "
+    services = build_services(settings, warm=args.workers == 1)  # workers load the KB themselves
+    workers = f"，{args.workers} 个工作进程" if args.workers > 1 else ""
+    print(f"jingpin: 知识库版本 {services.staff.current_version()}{workers}，服务地址 http://{args.host}:{args.port}/ "
           "(API 文档 /docs)", flush=True)
-    serve(services, host=args.host, port=args.port)
+    serve(services, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -178,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="启动 HTTP API 与网页 / serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="工作进程数（>1 需要 Chroma 服务器：JINGPIN_CHROMA_HOST） / worker processes (>1 needs a Chroma server)")
     serve.set_defaults(func=cmd_serve)
 
     ask = sub.add_parser("ask", help="提问 / ask a question")
@@ -219,8 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (IngestError, KnowledgeError, ValueError) as exc:
-        print(f"jingpin: {exc}", file=sys.stderr)
+    except Exception as exc:  # the database or the vector store down (e.g. at start) is said as on the API
+        down = dependency_down(exc)
+        if down is None and not isinstance(exc, IngestError | KnowledgeError | ValueError):
+            raise
+        print(f"jingpin: {down or exc}", file=sys.stderr)
         return 1
 
 

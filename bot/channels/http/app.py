@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.app import Services
 from bot.channels.http.deps import install_admin_guard
-from bot.channels.http.errors import install_error_handlers
+from bot.channels.http.errors import DependencyErrors, install_error_handlers
 from bot.channels.http.lifespan import app_lifespan
 from bot.channels.http.limits import RequestLimits
 from bot.channels.http.openapi import install_openapi
@@ -36,6 +36,7 @@ def create_app(services: Services, *, telegram: Any = None) -> FastAPI:
     app.state.services = services
     app.state.telegram = telegram
     install_admin_guard(app)
+    app.add_middleware(DependencyErrors)  # outside the admin guard (its token look-up reads the database)
     web.install_security_headers(app)
     settings = services.settings
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes,

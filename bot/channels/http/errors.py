@@ -2,7 +2,8 @@
 body in one shape, ``{"detail": "<中文> / <English>", "errors"?: [...]}``.
 
 Framework errors (bad JSON, unknown path, wrong method) get the same bilingual shape as ours, and
-invalid input is always a 422 that names the field.
+invalid input is always a 422 that names the field. A database or vector store that does not answer
+is a 503 naming it, wherever below the channel it failed (:class:`DependencyErrors`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ingest.errors import IngestError, UnknownDocumentError
+from knowledge.dependencies import DependencyUnavailable, dependency_down
 from knowledge.errors import (
     FactError,
     InvalidInputError,
@@ -116,6 +119,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_library_error(_: Request, exc: Exception) -> JSONResponse:
         status = status_for(exc)
+        if isinstance(exc, DependencyUnavailable):
+            return unavailable_response(exc)
         if status >= 500:
             log.error("knowledge base unavailable: %s", exc)
             return JSONResponse(status_code=503, content={"detail": UNAVAILABLE})
@@ -123,3 +128,39 @@ def install_error_handlers(app: FastAPI) -> None:
 
     for error in ERROR_STATUS:
         app.add_exception_handler(error, on_library_error)
+
+
+def unavailable_response(down: DependencyUnavailable) -> JSONResponse:
+    """503 naming the dependency that is down: ``{"detail": "向量库不可用… / vector store unavailable…",
+    "dependency": "vector_store"}``."""
+    return JSONResponse(status_code=503, content={"detail": str(down), "dependency": down.dependency})
+
+
+class DependencyErrors:
+    """ASGI middleware: a connection failure of the database or the vector store anywhere below it (a
+    route, the admin guard's token look-up) answers 503 naming the dependency instead of a bare 500.
+    Nothing is kept: the next request tries the dependency again."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; turn a dependency failure raised before the response started into a 503."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            down = dependency_down(exc)
+            if down is None or started:
+                raise
+            log.warning("%s %s: %s is down: %s", scope.get("method"), scope.get("path"), down.dependency, exc)
+            await unavailable_response(down)(scope, receive, send)

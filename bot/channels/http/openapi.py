@@ -21,6 +21,8 @@ ERROR_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string", "description": "中文说明 / English explanation"},
         "errors": {"type": "array", "items": {"type": "object"},
                    "description": "for 422: each problem with its location (loc), message and type"},
+        "dependency": {"type": "string", "enum": ["database", "vector_store"],
+                       "description": "for 503: the dependency that does not answer"},
     },
 }
 DESCRIPTIONS = {
@@ -73,7 +75,8 @@ def install_openapi(app: FastAPI, extend: Sequence[Callable[[dict[str, Any]], No
             for method, operation in operations.items():
                 responses = operation.setdefault("responses", {})
                 for code in error_codes(path, method):
-                    responses[code] = _error(code)
+                    if code == "422" or code not in responses:  # a route's own error body stays (/healthz 503)
+                        responses[code] = _error(code)
                 if path.startswith("/v1/admin"):
                     operation["security"] = [{"bearer": []}]
         for adjust in extend:

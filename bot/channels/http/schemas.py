@@ -134,6 +134,16 @@ class Health(BaseModel):
     catalog_revision: int = 0
     catalog_products: int = 0
     metrics: dict[str, int] = {}
+    dependencies: dict[str, Literal["ok", "down"]] = Field(
+        default={}, description="each dependency probed: database (SELECT 1), vector_store (Chroma heartbeat)")
+
+
+class HealthUnavailable(BaseModel):
+    """``GET /healthz`` when a dependency does not answer (503): which one, in both languages."""
+
+    status: Literal["unavailable"]
+    detail: str = Field(description="中文说明 / English, naming the dependency, e.g. 向量库不可用 / vector store unavailable")
+    dependencies: dict[str, Literal["ok", "down"]]
 
 
 

@@ -32,6 +32,7 @@ from bot.channels.mcp.models import (
 )
 from ingest.errors import IngestError
 from knowledge.catalog.search import CatalogFilters
+from knowledge.dependencies import dependency_down
 from knowledge.errors import KnowledgeError
 
 INSTRUCTIONS = (
@@ -47,11 +48,17 @@ AsOf = Annotated[dt.date | None, Field(description="按哪一天判断规则（Y
 
 @contextmanager
 def _tool_errors() -> Iterator[None]:
-    """Library errors (bad facts, unknown clause or product …) as tool errors with their message."""
+    """Library errors (bad facts, unknown clause or product …) and a database or vector store that does
+    not answer (naming it) as tool errors with their bilingual message."""
     try:
         yield
     except (KnowledgeError, IngestError) as exc:
         raise ToolError(str(exc)) from exc
+    except Exception as exc:
+        down = dependency_down(exc)
+        if down is None:
+            raise
+        raise ToolError(str(down)) from exc
 
 
 class JingpinServer(MCPServer[Any]):

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 
 from bot.channels.http.errors import BAD_BODY, ERROR_STATUS, UNAVAILABLE, status_for, validation_message
 from bot.channels.openai_compat.schemas import OpenAIErrorBody
+from knowledge.dependencies import dependency_down
 
 log = logging.getLogger(__name__)
 PATH_PREFIXES = ("/v1/chat/", "/v1/models")
@@ -72,7 +73,13 @@ class OpenAIRoute(APIRoute):
                 if exc.status_code == 400:
                     return error_response(400, BAD_BODY, code="invalid_json")
                 raise
-            except tuple(ERROR_STATUS) as exc:
+            except Exception as exc:
+                down = dependency_down(exc)
+                if down is not None:  # the database or the vector store does not answer
+                    log.warning("%s is down: %s", down.dependency, exc)
+                    return error_response(503, str(down), code=f"{down.dependency}_unavailable")
+                if not isinstance(exc, tuple(ERROR_STATUS)):
+                    raise
                 status = status_for(exc)
                 if status >= 500:
                     log.error("knowledge base unavailable: %s", exc)
@@ -86,7 +93,7 @@ DESCRIPTIONS = {
     "400": "输入无效（指明字段） / invalid input, naming the field",
     "401": "缺少或无效的 API 密钥（设置了 JINGPIN_API_KEYS 时） / missing or invalid API key",
     "404": "模型不存在 / no such model",
-    "503": "知识库暂不可用 / the knowledge base is unavailable",
+    "503": "知识库、数据库或向量库暂不可用 / the knowledge base, the database or the vector store is unavailable",
 }
 LIMITS = ("413", "429")  # answered by the request limits, in the API's {"detail": …} shape
 

@@ -20,6 +20,7 @@ from bot.answer.catalog.answers import product_line
 from bot.answer.question import question_problem
 from bot.channels.telegram.format import answer_html, citation_buttons, clause_html, escape, send
 from knowledge.catalog.search import CatalogFilters
+from knowledge.dependencies import dependency_down
 from knowledge.errors import KnowledgeError
 from knowledge.kb.models import Citation
 
@@ -184,7 +185,13 @@ class JingpinBot:
         await self.reply(update, escape("\n".join(lines)), InlineKeyboardMarkup([buttons]) if buttons else None)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the error; tell the user something went wrong, without internals."""
-        log.error("telegram handler failed", exc_info=context.error)
+        """Log the error; tell the user something went wrong, without internals (naming the database or
+        the vector store when that is what does not answer)."""
+        down = dependency_down(context.error) if context.error is not None else None
+        if down is not None:
+            log.warning("telegram handler: %s is down: %s", down.dependency, context.error)
+        else:
+            log.error("telegram handler failed", exc_info=context.error)
         if isinstance(update, Update) and update.effective_message is not None:
-            await update.effective_message.reply_text("抱歉，处理时出了问题，请稍后再试。/ Sorry, something went wrong.")
+            text = f"抱歉，{down}" if down else "抱歉，处理时出了问题，请稍后再试。/ Sorry, something went wrong."
+            await update.effective_message.reply_text(text)

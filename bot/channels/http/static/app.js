@@ -180,7 +180,9 @@ function renderFactFields() {
       input = el("select", { name: f.name }, el("option", { value: "" }, t("unknown")),
         options.map(([v, label]) => el("option", { value: v }, label)));
     } else {
-      input = el("input", { name: f.name, type: f.kind === "date" ? "date" : f.kind === "int" ? "number" : "text" });
+      const numeric = f.kind === "int" || f.kind === "number";  // number: amounts and shares may have decimals
+      input = el("input", { name: f.name, type: f.kind === "date" ? "date" : numeric ? "number" : "text",
+        ...(numeric ? { step: f.kind === "int" ? "1" : "any", inputmode: f.kind === "int" ? "numeric" : "decimal" } : {}) });
     }
     return el("label", {}, el("span", {}, f.label), input);
   });
