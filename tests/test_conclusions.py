@@ -9,11 +9,15 @@ import pytest
 
 from bot.answer.conclusion import conclude
 from bot.answer.form import question_parts, read_form
+from bot.app import Services
 from ingest.policy.parser import parse_text
 from knowledge.text.lexicon import shared_lexicon
 from knowledge.text.modality import forces
+from knowledge.text.spelling import near_miss
 
 POLICY = Path(__file__).parents[1] / "knowledge" / "data" / "policies" / "zjjx-2013-573.txt"
+NO_EXCLUSION = "不得将其排斥在招标采购项目之外"
+NO_EXCLUSION_SENTENCE = "对列入《目录》的产品，政府采购单位和国有投资为主的项目建设单位不得将其排斥在招标采购项目之外；"
 CLAUSES = {c.clause_id: c.text for c in parse_text(POLICY.read_text(encoding="utf-8")).clauses}
 SEATS = "联席会议办公室设在省经信委。"
 
@@ -104,3 +108,70 @@ def test_a_multi_part_question_is_split_into_its_parts() -> None:
     parts = question_parts("目录谁负责编？是怎么公布的？已经入选的产品会不会被退出？")
     assert len(parts) == 3 and parts[-1].startswith("已经入选")
     assert question_parts("参加展会有补贴吗？") == ["参加展会有补贴吗？"]
+
+
+# -- what a user reads first, through the real assistant ------------------------------------------------
+
+@pytest.mark.parametrize(("question", "lead", "clause", "quoted"), [
+    # near-miss spellings (拒决, 采够, 排出) still ask "may they keep it out?" → 不可以 on the 不得 sentence
+    ("我是县里的采购单位，能不能拒决目录产品参加投标？", "不可以。", "三(二)2", NO_EXCLUSION),
+    ("能不能不让列入目彔的产品参与政府采够？", "不可以。", "三(二)2", NO_EXCLUSION),
+    ("我们是省属事业单位，用财政资金采购，目录产品能被排出在外吗？", "不可以。", "三(二)2", NO_EXCLUSION),
+    # 必需 (a real word beside 必须) asks an obligation: never "是的"
+    ("作为采购人，我们必需买目录里的产品吗？", "不是必须", None, None),
+    # a private project may leave the public-money duty aside: the scope is quoted
+    ("我们公司是民营的，项目全是自筹资金，招标时可以不考虑目录产品吗？", "可以。本文件的这项要求只针对", None, "国有投资"),
+    # a product the asker says was taken off the catalogue
+    ("我们的产品被从目录里撤下来了，还能享受视同业绩吗？", "不能。", "三(二)2", None),
+    # the finance departments' support is not a duty of public buyers: a private 技改 project gets it
+    ("私营企业的技改项目买了目录里的设备，能得到财政支持吗？", "可以，但仅限同等条件下", "三(二)3", "各级财政部门优先支持"),
+    ("Is a listing in the catalogue valid forever once we get in?", "No", "三(二)1", None),
+])
+def test_the_first_line_answers_the_question_asked(services: Services, question: str, lead: str,
+                                                   clause: str | None, quoted: str | None) -> None:
+    answer = services.assistant.ask(question)
+    assert answer.answer.startswith(lead), answer.answer.splitlines()[0]
+    first = answer.citations[0]
+    assert clause is None or first.clause_id == clause
+    assert quoted is None or quoted in first.quote
+    assert first.quote in first.text  # verbatim
+
+
+def test_a_ban_stated_inside_the_question_is_no_permission(services: Services) -> None:
+    # 不得投标 inside the question is what the buyer wants to write, not the listed product taking part.
+    answer = services.assistant.ask("招标文件能写“非目录产品不得投标”吗？")
+    assert answer.conclusion not in ("yes", "conditional")
+    assert not answer.answer.startswith("可以")
+
+
+def test_may_against_a_ban_is_never_yes() -> None:
+    # "may they …?" answered by a 不得 sentence is not 可以 unless it asks about taking part.
+    kind, lead, _ = _conclude("招标时能不能对目录产品另设门槛？", "三(二)2", quote=NO_EXCLUSION_SENTENCE)
+    assert kind not in ("yes", "conditional") and not lead.startswith("可以")
+    # "may we leave it aside?" reverses the answer: a public project is never told 可以 by a binding clause.
+    kind, lead, _ = _conclude("国企项目可以不考虑目录产品吗？", "三(二)2")
+    assert kind not in ("yes", "conditional") and not lead.startswith("可以")
+    kind, lead, _ = _conclude("国企项目可以不考虑目录产品吗？", "三(二)2", quote=NO_EXCLUSION_SENTENCE)
+    assert kind == "no" and lead == "不可以。"
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("区里的采够单位可以拍斥目录产品吗？", "区里的采购单位可以排斥目录产品吗？"),
+    ("浙江制照精品怎么申报", "浙江制造精品怎么申报"),
+    ("首台套保线有补贴吗", "首台套保险有补贴吗"),
+    ("信货支持有吗", "信贷支持有吗"),
+    ("我们是民盈企业", "我们是民营企业"),
+    # well-formed text is read as written: words of their own, everyday pairs, a wider window
+    ("政府采购单位能不能排斥目录产品？", "政府采购单位能不能排斥目录产品？"),
+    ("有一部分设备是用社会捐赠的钱买的", "有一部分设备是用社会捐赠的钱买的"),
+    ("展位费能补助多少？", "展位费能补助多少？"),
+    ("能不能以业绩不足为由不让它投标？", "能不能以业绩不足为由不让它投标？"),
+    ("Can a buyer exclude catalogue products?", "Can a buyer exclude catalogue products?"),
+])
+def test_near_miss_spellings_are_read_as_the_terms(typed: str, read: str) -> None:
+    assert shared_lexicon().respell(typed, POLICY.read_text(encoding="utf-8")) == read
+
+
+def test_near_misses_sound_or_look_alike() -> None:
+    assert near_miss("够", "购") and near_miss("拍", "排") and near_miss("货", "贷") and near_miss("照", "造")
+    assert not near_miss("能", "得") and not near_miss("购", "购")

@@ -40,10 +40,10 @@ from knowledge.rules.profile import case_facts
 class Assistant:
     """Answers, verdicts, catalog searches and clause look-ups over the published KB version."""
 
-    def __init__(self, versions: ComposerCache, catalog: CatalogSearch, sessions: SessionStore | None = None) -> None:
+    def __init__(self, versions: ComposerCache, catalog: CatalogSearch, sessions: SessionStore) -> None:
         self.versions = versions
         self.catalog = catalog
-        self.sessions = sessions or SessionStore()
+        self.sessions = sessions
 
     # -- the knowledge base -------------------------------------------------------------------------
     def kb(self, version: int | None = None) -> KnowledgeBase:
@@ -66,7 +66,8 @@ class Assistant:
     # -- questions ------------------------------------------------------------------------------------
     def parse(self, text: str, kb_version: int | None = None) -> Question:
         """``text`` read once, with the sector names of the rules and the catalog."""
-        return Question.parse(text, self.kb(kb_version).lexicon, self.versions.extractive(kb_version).sectors())
+        kb = self.kb(kb_version)
+        return Question.parse(text, kb.lexicon, self.versions.extractive(kb_version).sectors(), kb.corpus_text)
 
     def ask(self, text: str, *, session_id: str | None = None, profile: Mapping[str, Any] | None = None,
             as_of: dt.date | None = None, kb_version: int | None = None) -> Answer:

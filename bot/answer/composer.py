@@ -20,6 +20,7 @@ from bot.answer.clause_extras import outline, part_points, where_detail_lives
 from bot.answer.conclusion import Concluded, conclude, settled_by_the_case
 from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
+from bot.answer.leading import force_first
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
 from bot.answer.question import Question
 from bot.answer.quotes import select_quote
@@ -248,7 +249,9 @@ class AnswerComposer:
         citations, _dropped = verify_citations(kb, candidates, retrieved)
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
-        form = read_form(question.text)
+        form = read_form(question.text)  # the clause whose sentence has the force the form turns on leads
+        citations = force_first(form, citations, lambda: verify_citations(kb, [self._citation(
+            h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0])[:MAX_CITATIONS]
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english)
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
         limited = self._within_limits(concluded, citations, scope, english, elsewhere)

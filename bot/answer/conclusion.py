@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.answer.answer import Conclusion
 from bot.answer.form import FormKind, QuestionForm
+from bot.answer.leads import lead_templates
 from knowledge.text.modality import Force, find, forces, pieces
 
 _CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80}?)的(?=《目录》|产品|项目|[，,])"
@@ -126,9 +127,14 @@ def _overlap(text: str, words: Sequence[str]) -> int:
 def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: Sequence[str]) -> str:
     """The sentence of the clause the conclusion rests on: the quote, unless the form needs a force
     the quote lacks and another sentence of the clause has it (the one sharing most question words)."""
+    limits = [p for p in pieces(clause_text) if "time_limit" in forces(p)] if form.lasting else []
+    if limits:  # "是永久的吗？" rests on what ends it (退出机制, 二年内)
+        return max(limits, key=lambda p: (_overlap(p, words), -limits.index(p)))
     if form.kind in _VALUE or form.kind in ("confirm", "procedure"):  # the sentence about what is asked
         parts = pieces(clause_text) or [quote]
-        return max(parts, key=lambda p: (_overlap(p, words), p == quote))
+        named = _VALUE["actor"] if form.kind == "actor" else None  # "谁负责…？": a sentence naming a body
+        return max(parts, key=lambda p: (bool(named and named.search(p) and _overlap(p, words)), _overlap(p, words),
+                                         p == quote))
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
@@ -160,36 +166,11 @@ def supporting(form: QuestionForm, decisive: str, clause_text: str, words: Seque
     return (scored[0][2],) if scored and scored[0][0] >= 2 else ()
 
 
-def _words(english: bool) -> dict[str, str]:
-    if english:
-        return {"yes": "Yes.", "has": "Yes, there is.", "must": "Yes, the policy requires it.", "right": "Yes, that is right.",
-                "cond": "Yes, on this condition: “{c}”.", "has_cond": "Yes, on this condition: “{c}”.",
-                "cond_when": "Yes, but only “{c}”.", "has_cond_when": "Yes, but only “{c}”.",
-                "cond_except": "Yes, with an exception: “{c}”.", "has_cond_except": "Yes, with an exception: “{c}”.",
-                "not_must": "No, it is not required. What the policy asks for is below.",
-                "must_cond": "Only in this case is it required: “{c}”.",
-                "exception": "No: the policy makes an exception for this case (“{c}”).",
-                "no": "No.", "not_so": "No, the policy says otherwise.",
-                "not_for_you": "No. This requirement covers only: “{s}”.",
-                "not_specified": "The policy does not specify this. What the text does say is below.",
-                "open": "According to the policy:"}
-    return {"yes": "可以。", "has": "有。", "must": "是的，这是文件的要求。", "right": "是的。",
-            "cond": "可以，但须符合条件：{c}。", "has_cond": "有，但须符合条件：{c}。",
-            "cond_when": "可以，但仅限{c}。", "has_cond_when": "有，但仅限{c}。",
-            "cond_except": "可以，但有例外：{c}。", "has_cond_except": "有，但有例外：{c}。",
-            "not_must": "不是必须。文件的要求如下。", "exception": "不需要：文件对此有例外（{c}）。",
-            "must_cond": "仅在以下情形下是必须的：{c}。",
-            "no": "不可以。", "not_so": "不是，文件的规定不同。",
-            "not_for_you": "不是。本文件的这项要求只针对：{s}。",
-            "not_specified": "文件未作具体规定。文件只写到以下内容。",
-            "open": "根据文件规定："}
-
-
 def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, words: Sequence[str],
              words_of: WordsOf, english: bool) -> Concluded:
     """The conclusion for ``question`` (of ``form``) answered by the clause ``clause_text``, quoted by
     ``quote``; ``words`` are the question's content words, ``words_of`` reads the words of a text."""
-    w = _words(english)
+    w = lead_templates(english)
     sentence = decisive_sentence(form, quote, clause_text, words)
     found = forces(sentence)
 
@@ -202,8 +183,12 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         return done("not_specified", "not_specified")
     if form.kind == "procedure":
         return done("not_specified", "not_specified")
+    if form.lasting and "time_limit" in found and form.kind != "obligation":
+        return done("no", "not_so")  # a standing the text limits in time is not for good
     bound = found & {"duty", "prohibition", "preference"}
     if form.project == "private" and bound and "public_scope" in found:
+        if form.negated and form.kind != "existence":  # "私企可以不考虑目录产品吗？": it is not bound
+            return done("yes", "free_for_you", s=_scope_of(sentence))
         return done("no", "not_for_you", s=_scope_of(sentence))
     if form.excluding:
         banned = "prohibition" in found or "须允许" in sentence
@@ -211,6 +196,10 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             return done("yes", "right") if banned else done("informational", "open")
         if form.kind in ("permission", "confirm", "obligation", "open"):
             return done("no", "no") if banned else done("informational", "open")
+    if form.negated and form.kind in ("permission", "obligation") and found & {*_POSITIVE, "prohibition"}:
+        # "可以不考虑目录产品吗？" reverses the usual answer: never a yes on a sentence that binds or offers.
+        binding = form.project == "public" and bool(found & {"duty", "prohibition"})
+        return done("no", "no") if binding and form.kind == "permission" else done("informational", "open")
     condition = condition_of(sentence)
     exception_applies = condition is not None and condition.kind == "exception" and stated_in(
         condition.text, question, words, words_of)
@@ -222,6 +211,16 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             if _overlap(case.group(0), words) >= 2:  # asked about that case: required in it
                 return done("conditional", "must_cond", c=case.group(0))
             return done("no", "not_must")  # asked in general: not required (only in a case)
+        if "preference" in found:  # 应优先 / 同等条件下优先: a duty to prefer, not to buy or cite
+            if not _PREFERRING.search(question):
+                return done("no", "not_must")
+            if "public_scope" not in found:  # a preference of someone else (财政部门优先支持…), not a duty of the asker
+                return done("informational", "open")
+            if form.project != "public":  # whose projects it binds, quoted
+                return done("conditional", "must_cond", c=_scope_of(sentence))
+            if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of):
+                return done("conditional", "must_cond", c=condition.text)
+            return done("yes", "must")
         if "duty" in found and "prohibition" not in found and "preference" not in found:
             if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of):
                 return done("conditional", "must_cond", c=condition.text)
@@ -239,7 +238,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         return done("no", "not_so")
     if form.kind in ("permission", "existence", "confirm"):
         # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
-        takes_part = bool(_TAKE_PART.search(question)) and not form.excluding
+        takes_part = takes_part_in(question) and not form.excluding
+        if form.kind == "permission" and "prohibition" in found and not takes_part:
+            return done("informational", "open")  # "may …?" against a 不得 sentence is never 可以
         positive = bool(found & set(_POSITIVE)) or ("prohibition" in found and "排斥" in sentence and takes_part)
         if not positive:
             return done("informational", "open")
@@ -254,7 +255,15 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     return done("informational", "open")
 
 
+_PREFERRING = re.compile(r"优先|先选|先买|先用|prefer|priorit", re.IGNORECASE)  # asks about the preference itself
 _TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(不|不得|不能|不准|禁止|严禁|\bnot|n't|\bno)\s*$", re.IGNORECASE)
+
+
+def takes_part_in(question: str) -> bool:
+    """True when ``question`` asks about taking part (参加/投标/bid), not about keeping someone from it
+    ("…不得投标" is not)."""
+    return any(not _NOT_BEFORE.search(question[max(0, m.start() - 3): m.start()]) for m in _TAKE_PART.finditer(question))
 _SANCTION = re.compile(r"处罚|罚款|惩罚|追责|问责|罚金|penalt|\bfined?\b|punish|sanction", re.IGNORECASE)
 
 

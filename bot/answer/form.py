@@ -21,7 +21,7 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
     ("actor", re.compile(r"谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|由哪|牵头|找哪|向哪|"
                          r"\bwho\b|which (department|agency|authority|body|office)", _I)),
     ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|从哪一?天|哪天|起算|"
-                        r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for|"
+                        r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for\b|"
                         r"from which date|how often", _I)),
     ("quantity", re.compile(r"多少|几(个|项|成|倍|家|次|万|千|百|十)|百分之几|具体数|多大|"
                             r"how much|how many|what (percentage|proportion|share|rate|amount)|percent", _I)),
@@ -33,8 +33,8 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
     ("open", re.compile(r"有(啥|什么|哪些)(好处|优惠|支持|政策|帮助|扶持|引导|方向|要求|规定)|哪些(好处|优惠|支持|政策|措施)|"
                         r"列(一下|出来)|什么方向|思路|是什么$|what (benefits|support|kinds?|types?|direction)|which (benefits|kinds?)",
                         _I)),
-    ("obligation", re.compile(r"必须|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|有义务|硬性|"
-                              r"得.{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
+    ("obligation", re.compile(r"必须|必需|有必要|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|"
+                              r"有义务|硬性|必[选买用采装]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
                               r"mandatory|only (buy|purchase|choose|use)", _I)),
     ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}[吗么]|能.{0,24}[吗么]|允许|准不准|行不行|会不会被|"
                               r"\bcan\b|\bcould\b|\bmay\b|allowed|permitted", _I)),
@@ -45,17 +45,25 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
     ("definition", re.compile(r"什么是|是什么意思|指的?是什么|指什么|什么叫|含义|what is|what are|what does .{1,40} mean",
                               _I)),
 )
-_EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限制.{0,6}(参加|投标)|不允许|取消.{0,4}资格|"
+_EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限制.{0,6}(参加|投标)|不允许|取消.{0,4}资格|剔除|排挤|踢出|"
+                        r"[排挡拒关踢剔挤]出?[^，。？?]{0,6}(在外|之外|外面|门外)|"
                         r"\bexclude|\brefuse|\breject|\bbar\b|\bdeny|keep .{1,20} out|shut .{0,20}out|rule .{0,20}out|"
                         r"disqualif", _I)
 _UNIVERSAL = re.compile(r"所有|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
                         r"一直|任何|不管|无论|直接|马上|就能|只有|一家说了算|单独|独家|只由|\bonly\b|solely|alone|"
                         r"\balways\b|automatic|\ball\b|forever|permanent|every\b|\bfull\b", _I)
+# "列入以后是永久的吗？ / 能一直享受吗？": claims a standing lasts (read from the asked sentence).
+_LASTING = re.compile(r"永久|永远|一直(?=都?(能|可以|享受|有效|保留|在|算|留))|终身|一劳永逸|长期有效|始终有效|一辈子|"
+                      r"\bforever\b|permanent|for good|indefinitely|for life|always (be|remain|stay|valid|listed|in)\b", _I)
 _PRIVATE = re.compile(r"民营|私营|私企|私人|自有资金|自筹|自己出钱|自掏腰包|个人|外资|老百姓|消费者|居民|private|own (funds|money)|privately", _I)
-_PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
+_PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|财政拨款|财政性资金|财政出资|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
                      r"state-owned|\bSOE\b|government|public (funds|money|project)|state-funded", _I)
 _STATES_BAN = re.compile(r"(不允许|不得|禁止|(?<![能可])不能|(?<!可)不可以|不准)[^，。？?]{0,20}(排斥|排除|拒绝)|"
                          r"(forbidden|prohibited|not allowed|banned) (for .{1,60} )?to (exclude|refuse|reject)", _I)
+# "可以不考虑…吗？ / 能不买吗？": whether one may leave something undone (not 能不能, 可不可以, 不让 …).
+_NEGATED = re.compile(r"(可以|能|可|能否|可否|允许)不(?![能可得让准允接])|不用|不必|无需|无须|不需要|免于|"
+                      r"\b(can|may|could) (we|i|they|it|one|a \w+) (not|skip|ignore)\b|(do|does)n'?t (have|need) to|"
+                      r"need not|needn't", _I)
 _PREMISE = re.compile(r"(吧|对吗|对不对|没错吧|是吗|对么)[？?]?\s*$|is it true|\bright\?\s*$", _I)
 _DENIED = re.compile(r"(没有|没|不是|并非|非|无|未|\bno|\bnot|without)\s*$", _I)  # 没有政府投资: not public
 _ASK_SENTENCE = re.compile(r"[^。！!？?；;]*[？?]|[^。！!？?；;]+$")
@@ -70,6 +78,8 @@ class QuestionForm:
     states_ban: bool = False  # the question itself states the ban ("是不是不允许排斥…？")
     universal: bool = False  # claims something holds for all, always, automatically
     project: ProjectSide | None = None  # the asker's project, when the question says so
+    negated: bool = False  # asks whether something may be left undone (可以不…吗？ / 不用…吗？)
+    lasting: bool = False  # claims a standing lasts for good (永久 / 一直 / forever)
 
 
 def _asked(text: str) -> list[str]:
@@ -101,4 +111,4 @@ def read_form(text: str) -> QuestionForm:
     public = any(not _DENIED.search(text[max(0, m.start() - 4): m.start()]) for m in _PUBLIC.finditer(text))
     project: ProjectSide | None = "private" if private and not public else "public" if public and not private else None
     return QuestionForm(kind, bool(_EXCLUDING.search(text)), bool(_STATES_BAN.search(text)),
-                        bool(_UNIVERSAL.search(text)), project)
+                        bool(_UNIVERSAL.search(text)), project, negated=bool(_NEGATED.search(asked[-1])), lasting=bool(_LASTING.search(asked[-1])))

@@ -10,7 +10,7 @@ Intent = Literal["eligibility", "incentive", "procurement", "catalog", "general"
 _CATALOG = re.compile(
     r"替代|替换|平替|哪些.{0,12}目录产品|目录产品有哪些|哪些.{0,6}(目录产品|产品|企业|厂家)(可以|能)?(选|用|买|采购)|有没有.{0,12}(目录产品|产品)(可以|能)"
     r"|在(不在)?目录(里|中|内)(吗|么|没有)?|进(了)?目录(了)?没有|目录(里|中)有(没有|哪些)|查(询|一下).{0,8}目录"
-    r"|alternatives?\b|substitutes? (for|to)\b|which (catalog(ue)? )?products|is .{1,40} (in|on) the catalog|list of products",
+    r"|alternatives?\b|substitutes? (for|to)\b|which (catalog(ue)? )?products|is .{1,40} (in|on) the catalog(ue)?\b(?!\s*(valid|for|forever|permanent|after|once|until|when|if))|list of products",
     re.IGNORECASE,
 )
 _KEYWORDS: dict[str, re.Pattern[str]] = {

@@ -35,17 +35,19 @@ def question_problem(text: str) -> str | None:
 class Question:
     """One question as the library understands it."""
 
-    text: str  # as asked, trimmed, in simplified characters
+    text: str  # as asked, trimmed, in simplified characters, near-miss spellings of known terms read as them
     canonical: str  # width-folded, synonyms mapped, English glossary terms appended (what the KB is matched on)
     words: tuple[str, ...]  # content words of the canonical text
     english: bool
     stated_facts: Mapping[str, Any] = field(default_factory=dict)  # raw values, each valid on its own
 
     @classmethod
-    def parse(cls, text: str, lexicon: Lexicon, sectors: Iterable[str] = ()) -> Question:
+    def parse(cls, text: str, lexicon: Lexicon, sectors: Iterable[str] = (), corpus: str = "") -> Question:
         """Read ``text`` (already validated: 1–2000 characters). ``sectors`` are the sector names the
-        rules and the catalog know, so a stated sector (智能交通) is recognised."""
+        rules and the catalog know, so a stated sector (智能交通) is recognised; ``corpus`` is the policy
+        text, whose words a near-miss spelling (采够, 拍斥) is read as."""
         text = to_simplified(text.strip())  # traditional characters are read as simplified
+        text = lexicon.respell(text, corpus)  # 政府采够 → 政府采购: every reading below matches the terms
         canonical = lexicon.query_text(text)
         return cls(text=text, canonical=canonical, words=tuple(lexicon.words(canonical)),
                    english=lexicon.is_english(text), stated_facts=_valid_facts(extract_facts(text, sectors)))

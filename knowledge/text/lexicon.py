@@ -16,6 +16,7 @@ from pathlib import Path
 import jieba
 
 from knowledge.text.normalize import cjk_ratio, fold
+from knowledge.text.spelling import Speller, vocabulary
 
 _DATA = resources.files("knowledge") / "data"
 _KEEP = re.compile(r"[\w%]")  # a token must contain a letter, digit, ideograph or percent sign
@@ -73,7 +74,8 @@ class Lexicon:
         mapping: dict[str, str] = {}
         for ln in _read_lines("glossary_en.txt"):
             english, _, chinese = ln.partition("=")
-            mapping[english.strip().lower()] = chinese.strip()
+            key = english.strip().lower()  # a phrase listed twice means all its terms, not the last line's
+            mapping[key] = " ".join(dict.fromkeys([*mapping.get(key, "").split(), *chinese.split()]))
         alternation = "|".join(re.escape(e) for e in sorted(mapping, key=len, reverse=True))
         return re.compile(rf"(?<![a-z])(?:{alternation})(?![a-z])"), mapping
 
@@ -144,6 +146,33 @@ class Lexicon:
             if chinese:
                 canonical = f"{canonical} {chinese}"
         return canonical
+
+    @cached_property
+    def _spellers(self) -> dict[str, Speller]:
+        return {}
+
+    def _data_terms(self) -> list[str]:
+        userdict = [ln.split()[0] for ln in _read_lines("userdict.txt")]
+        synonyms = [w for ln in _read_lines("synonyms.txt") for w in ln.replace(":", " ").split()]
+        glossary = [w for ln in _read_lines("glossary_en.txt") for w in ln.partition("=")[2].split()]
+        return [*userdict, *synonyms, *glossary]
+
+    def speller(self, corpus: str = "") -> Speller:
+        """The speller for questions about ``corpus`` (the policy text): its words, the lexicon's terms
+        and the asking words are what a near-miss spelling is read as (one per corpus, kept)."""
+        found = self._spellers.get(corpus)
+        if found is None:
+            terms = vocabulary(self._data_terms(), self.index_tokens(corpus) if corpus else ())
+            found = Speller(terms, lambda text: self._jieba.lcut(text, HMM=False),
+                            lambda word: int(self._jieba.FREQ.get(word, 0)))
+            if len(self._spellers) >= 4:
+                self._spellers.clear()
+            self._spellers[corpus] = found
+        return found
+
+    def respell(self, text: str, corpus: str = "") -> str:
+        """``text`` with near-miss spellings of known terms read as the terms (采够 → 采购)."""
+        return self.speller(corpus).correct(text)
 
     def query_tokens(self, question: str) -> list[str]:
         """Tokens for BM25 search: canonical question and glossary terms, plus expansion terms."""

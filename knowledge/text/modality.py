@@ -1,5 +1,5 @@
-"""The force of a policy sentence (duty, prohibition, preference, encouragement, provision, condition)
-and whom it covers, read with the patterns of ``knowledge/data/modality.txt``.
+"""The force of a policy sentence (duty, prohibition, preference, encouragement, provision, condition),
+whom it covers and whether it limits something in time, read with the patterns of ``knowledge/data/modality.txt``.
 
 This is data, not per-question rules: an answer's conclusion combines the question's form with the
 force of the sentence that answers it (:mod:`bot.answer.conclusion`).
@@ -12,9 +12,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-Force = Literal["duty", "prohibition", "preference", "encouragement", "provision", "condition", "public_scope"]
+Force = Literal["duty", "prohibition", "preference", "encouragement", "provision", "condition", "public_scope",
+                "time_limit"]
 FORCES: tuple[Force, ...] = ("duty", "prohibition", "preference", "encouragement", "provision", "condition",
-                             "public_scope")
+                             "public_scope", "time_limit")
 _PIECE = re.compile(r"[^。；;！!？?]+[。；;！!？?]*")
 
 

@@ -34,6 +34,9 @@ _CATALOG_WORD = re.compile(r"目录|catalog", re.IGNORECASE)
 _SUBJECT = re.compile(
     r"^(?P<subject>[^，,。？?；;]{2,40}?)(?:是否|是不是|有没有|有无|已经|已)?(?:在不在|在|进没进|进了|进入|入选了?|被?列入了?|收录)了?《?目录"
 )
+#: Words that ask or rule rather than name (能不能不让 列入目录的产品…): such a "subject" is no product name.
+_ASKS = re.compile(r"能不能|可不可以|能否|可否|是否|是不是|不让|不准|不得|禁止|拒绝|排斥|排除|必须|一定|要不要|需不需要|"
+                   r"怎么|如何|为什么|多久|什么时候")
 _NAMES_ENTERPRISE = re.compile(r"公司|集团|厂|企业名称|company|co\.|ltd|group", re.IGNORECASE)
 #: Words that ask rather than name the need (compared per jieba word, so 智能 in 智能门锁 survives).
 _FILLER_WORDS = frozenset(
@@ -92,7 +95,7 @@ def route_catalog(question: str, catalog: CatalogSearch, *, intent_is_catalog: b
             # A named enterprise the catalog does not hold is "not found", not its rivals' products.
             return CatalogQuestion("lookup", need, region, [] if names_enterprise else mentions, names_enterprise)
         subject = _SUBJECT.search(question.strip())
-        if subject and not _NEED.search(question):
+        if subject and not _NEED.search(question) and not _ASKS.search(subject.group("subject")):
             named = need_text(subject.group("subject"), catalog.lexicon)
             if named and not is_policy_talk(named):
                 return CatalogQuestion("lookup", named, region, [], names_enterprise)

@@ -33,7 +33,11 @@ _EN_LEVELS = {"international leading": "国际领先", "internationally leading"
               "domestic advanced": "国内先进", "domestically advanced": "国内先进"}
 _LISTED = re.compile(r"(已经?|早已|已被|被)(列入|进入|入选|纳入|进了)《?目录|(列入|进入|入选|纳入|进)了《?目录|(是|属于)《?目录》?(里的|中的)?产品|在《?目录》?(里|中|内)[，。,；;]"
                      r"|is (already )?(listed )?in the catalog|listed in the catalog|catalog(ue)? product", re.IGNORECASE)
-_WITHDRAWN_STATE = re.compile(r"(已经?|被)(退出|移出|撤销)|已退出《?目录|was withdrawn|has been withdrawn", re.IGNORECASE)
+_WITHDRAWN_STATE = re.compile(r"(已经?|被)[^，。,；;？?]{0,8}?(退出|移出|撤销|撤下|撤出|撤掉|除名|摘牌|剔除|踢出|拿掉|移除)"
+                              r"|已退出《?目录|was withdrawn|has been withdrawn|(was|been) (removed|delisted|taken off)",
+                              re.IGNORECASE)
+_MAYBE = re.compile(r"(会不会|会|怕|担心|可能|如果|若|假如|万一|是否|能否|能不能|不会|防止|避免|will|could|might|if)\s*$",
+                    re.IGNORECASE)  # 会不会被退出: a worry, not a statement
 _IP = re.compile(r"发明专利|自主知识产权|知识产权|专利", re.IGNORECASE)
 _EN_IP_TERM = re.compile(r"patents?|intellectual property", re.IGNORECASE)
 _BRAND_OWN = re.compile(r"自主品牌|自有品牌|own brand", re.IGNORECASE)
@@ -56,7 +60,7 @@ _NOT_INCLUDED = re.compile(r"(没有|不含|不包括|未包含)(一个|一家)?
 _FIRST_SET = re.compile(r"首台（套）|首台套|first[- ]set", re.IGNORECASE)
 _PROVINCIAL = re.compile(r"(省级政府|省政府|省经信|省里|省级)[^，。,；;]{0,8}(主办|组织|举办|办的)|provincial government", re.IGNORECASE)
 _OTHER_ORGANIZER = re.compile(r"(市级|市里|市政府|县级|区里|行业协会|商会|协会|企业自己|民营)[^，。,；;]{0,8}(主办|组织|举办|办的)")
-_RENOVATION = re.compile(r"(技术改造|技改)[^，。,；;？?]{0,12}(采购|购买|用了|使用)[^，。,；;？?]{0,6}《?目录》?产品"
+_RENOVATION = re.compile(r"(技术改造|技改)[^。；;？?]{0,12}(采购|购买|用了|使用)[^，。,；;？?]{0,6}《?目录》?产品"
                          r"|(采购|购买)[^，。,；;？?]{0,6}《?目录》?产品[^，。,；;？?]{0,6}(技术改造|技改)")
 _SUPPLIER_STANDARD = re.compile(r"引用[^，。,；;？?]{0,12}(技术标准|标准)")
 
@@ -123,7 +127,8 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
     withdrawn = _WITHDRAWN.search(text)
     if withdrawn:
         facts.update(in_catalog=True, catalog_status="withdrawn", withdrawn_on=_date(withdrawn))
-    elif _WITHDRAWN_STATE.search(text) and ("目录" in text or "catalog" in text.lower()):
+    elif any(not _MAYBE.search(text[max(0, m.start() - 5): m.start()]) for m in _WITHDRAWN_STATE.finditer(text)) \
+            and ("目录" in text or "catalog" in text.lower()):
         facts.update(in_catalog=True, catalog_status="withdrawn")
     certified = _CERTIFIED.search(text) or _EN_CERTIFIED.search(text)
     if certified is not None and _NOT_YET.search(certified.group(0)):

@@ -1,0 +1,54 @@
+"""Which cited clause an answer's conclusion rests on, when the best-ranked one lacks the force the
+question turns on.
+
+Retrieval ranks clauses by topic; the conclusion needs the sentence with the right force. "能不能把目录产品
+排除在外？" rests on a 不得排斥 sentence, a private asker's "也要优先采购吗？" on the sentence saying
+whose projects the duty binds (政府采购、国有企业投资…), "能一直享受吗？" on what ends the standing (退出机制). When the first cited clause has no such sentence
+and another retrieved clause has one, that clause comes first, so the conclusion and its quote are
+about the same sentence. Nothing is keyed to wording: the test is the force of the sentences
+(:mod:`knowledge.text.modality`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answer.form import QuestionForm
+from knowledge.kb.models import Citation
+from knowledge.text.modality import forces, pieces
+
+_KEEPS_OUT = re.compile(r"排斥|排除|拒绝|之外|门外")
+_BINDING = frozenset({"duty", "prohibition", "preference"})
+
+
+def needed_sentence(form: QuestionForm) -> Callable[[str], bool] | None:
+    """What a sentence must carry to settle a question of ``form`` (None: any sentence will do)."""
+    if form.lasting and form.kind != "obligation":
+        return lambda s: "time_limit" in forces(s)
+    if form.kind not in ("obligation", "permission", "confirm"):
+        return None  # an open or multi-part question is answered by the clause ranked first
+    if form.excluding and not form.states_ban:
+        return lambda s: "prohibition" in forces(s) and bool(_KEEPS_OUT.search(s))
+    if form.project == "private" and (form.kind == "obligation" or form.negated):  # about its own duty
+        return lambda s: "public_scope" in forces(s) and bool(forces(s) & _BINDING)
+    return None
+
+
+def has_sentence(text: str, needed: Callable[[str], bool]) -> bool:
+    """True when a sentence (or semicolon part) of ``text`` is one ``needed`` accepts."""
+    return any(needed(p) for p in pieces(text))
+
+
+def force_first(form: QuestionForm, citations: list[Citation],
+                others: Callable[[], Sequence[Citation]]) -> list[Citation]:
+    """``citations`` with the one holding the sentence ``form`` turns on first: a cited clause, else one
+    of ``others`` (further retrieved clauses, quoted and verified); unchanged when none holds it."""
+    needed = needed_sentence(form)
+    if needed is None or not citations or has_sentence(citations[0].text, needed):
+        return citations
+    for i, citation in enumerate(citations[1:], 1):
+        if has_sentence(citation.text, needed):
+            return [citation, *citations[:i], *citations[i + 1:]]
+    extra = next((c for c in others() if has_sentence(c.text, needed)), None)
+    return [extra, *citations] if extra is not None else citations
