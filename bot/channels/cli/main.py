@@ -27,6 +27,18 @@ def _settings(args: argparse.Namespace) -> BotSettings:
     return BotSettings.from_env(**overrides)
 
 
+def _data_dir_taken(settings: BotSettings, use: str = "") -> bool:
+    """True, having said so on stderr, when a running server owns this data dir's embedded Chroma
+    store (only one process may open it); ``use`` names that server's endpoint to use instead."""
+    other = running_server(settings)
+    if not other or settings.chroma_host:
+        return False
+    hint = f"，请改用 {other}{use}" if use else ""
+    print(f"jingpin: 数据目录 {settings.data_dir} 已由运行中的服务 {other} 使用（内置 Chroma 只允许一个进程）{hint} / "
+          f"the data dir is already served by {other}" + (f": use {other}{use}" if use else ""), file=sys.stderr)
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build the KB when missing, then serve the HTTP API, the web page and (with a token) the Telegram bot,
     in this process or (``--workers N``, which needs a Chroma server) in N worker processes."""
@@ -37,10 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if problem:
         print(f"jingpin: {problem}", file=sys.stderr)
         return 2
-    other = running_server(settings)
-    if other and not settings.chroma_host:
-        print(f"jingpin: 数据目录 {settings.data_dir} 已由运行中的服务 {other} 使用（内置 Chroma 只允许一个进程）/ "
-              f"the data dir is already served by {other}", file=sys.stderr)
+    if _data_dir_taken(settings):
         return 2
     services = build_services(settings, warm=args.workers == 1)  # workers load the KB themselves
     workers = f"，{args.workers} 个工作进程" if args.workers > 1 else ""
@@ -111,10 +120,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     settings = _settings(args)
-    other = running_server(settings)
-    if other and not settings.chroma_host:
-        print(f"jingpin: 数据目录 {settings.data_dir} 已由运行中的服务 {other} 使用，请改用 {other}/mcp / "
-              f"the data dir is served by {other}: use {other}/mcp", file=sys.stderr)
+    if _data_dir_taken(settings, use="/mcp"):
         return 2
     with contextlib.redirect_stdout(sys.stderr):
         services = build_services(settings)
