@@ -148,6 +148,16 @@ def test_published_rules_answer_with_the_notice_until_rolled_back(env: tuple[str
     assert status({"rd_share": 2.5}, "notice2025_rd_share") == ("not_met", [])
     assert status({"main_business_revenue": 1500}, "notice2025_revenue") == ("not_met", [])  # 杭州市西湖区
     assert status({"main_business_revenue": 1500, "region": "丽水市遂昌县"}, "notice2025_revenue") == ("met", [])
+
+    # The same figures written in a question are read as facts (营收, 研发占比, 上市年限 …).
+    asked = httpx.post(f"{url}/v1/ask", json={"question": "我们是在浙江注册的企业，营收2500万，研发投入占比3.5%，产品上市2年，"
+                                                          "销售收入800万元，能申报吗？", "as_of": AS_OF}, timeout=60).json()
+    by_rule = {v["rule_id"]: v["status"] for v in asked.get("verdicts", [])}
+    assert by_rule.get("notice2025_revenue") == "met" and by_rule.get("notice2025_rd_share") == "met", asked
+    low = httpx.post(f"{url}/v1/ask", json={"question": "我们营收1500万，研发占比2.5%，不在山区26县，能申报吗？",
+                                            "as_of": AS_OF}, timeout=60).json()
+    by_rule = {v["rule_id"]: v["status"] for v in low.get("verdicts", [])}
+    assert by_rule.get("notice2025_revenue") == "not_met" and by_rule.get("notice2025_rd_share") == "not_met", low
     assert status({"main_business_revenue": 1500, "region": None, "mountain_county": True},
                   "notice2025_revenue") == ("met", [])
     assert status({"main_business_revenue": 900, "mountain_county": True}, "notice2025_revenue") == ("not_met", [])

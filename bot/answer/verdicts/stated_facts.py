@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bot.answer.verdicts.stated_amounts import stated_amounts
 from knowledge.catalog.models import CORE_TECH_LEVELS
 from knowledge.text.names import CITIES
 from knowledge.text.numerals import cn_number
@@ -191,4 +192,5 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
         if city in text:
             facts["region"] = f"{city}市"
             break
+    facts.update(stated_amounts(text))
     return facts
