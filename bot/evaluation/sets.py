@@ -2,7 +2,8 @@
 
 ``eval`` / ``holdout`` label the clause that must be cited; ``answers`` / ``answers_holdout`` (written
 blind, in users' voices) also label the conclusion and 1–3 key facts that a right answer quotes.
-The ``*holdout`` sets are never tuned on: their misses are not printed.
+The ``*holdout*`` sets are never tuned on: their misses are not printed. ``answers_holdout2`` (50,
+written blind on 2026-12-03 from the clause text alone) was first run after that day's changes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 QUESTION_SETS = resources.files("bot.evaluation") / "data"  # shipped in the package: works when installed
-QUESTION_SET_NAMES = ("eval", "holdout", "answers", "answers_dev2", "answers_holdout", "multidoc",
-                      "multidoc_holdout")
+QUESTION_SET_NAMES = ("eval", "holdout", "answers", "answers_dev2", "answers_holdout", "answers_holdout2",
+                      "multidoc", "multidoc_holdout")
 DEFAULT_QUESTIONS = Path(str(QUESTION_SETS / "eval_questions.jsonl"))
 
 # The writers' label for an answer that states what the text says (no yes/no) is "info".
