@@ -28,7 +28,7 @@ NOTICE = """关于组织开展{year}年度“浙江制造精品”申报工作�
 INSURANCE = """关于开展2024年度首台（套）装备保险补偿工作的通知（虚构，测试用）
 浙经信装备〔2024〕977号
 各市经信局：
-为推动首台（套）装备推广应用，现将首台（套）装备保险补偿有关事项通知如下：
+根据《关于“浙江制造精品”认定推广和应用的实施意见》（浙经信技术〔2013〕573号），为推动首台（套）装备推广应用，现将首台（套）装备保险补偿有关事项通知如下：
 一、补偿对象
 （一）省内首台（套）装备的制造企业，为首台（套）装备投保首台（套）重大技术装备综合险的。
 二、补偿标准
@@ -97,3 +97,21 @@ def test_a_superseded_notice_comes_up_only_when_named(services: Services) -> Non
 def test_a_first_person_question_about_a_notice_is_answered_from_the_notice(services: Services) -> None:
     answer = services.assistant.ask("我们公司主营业务收入3000万元，今年能申报精品吗？")
     assert any(c.doc_id == "notice-2025" for c in answer.citations), [c.doc_id for c in answer.citations]
+
+
+def test_a_programme_named_does_not_outrank_the_base_policys_own_clause_on_it(services: Services) -> None:
+    # 573号 三（二）3 and 三（二）7 speak of 首台（套）; the insurance notice (which cites 573号) is about it.
+    # A question the base policy's clause answers is answered from it, and says so.
+    answer = services.assistant.ask("产品被认定为首台（套）以后，申请列入《目录》能不能优先推荐？")
+    assert (answer.citations[0].doc_id, answer.citations[0].clause_id) == ("zjjx-2013-573", "三(二)3")
+    assert "出处：浙经信技术〔2013〕573号" in answer.answer
+    financing = services.assistant.ask("我们的首台（套）装备在《目录》里，生产企业投保的保费能优先得到补贴吗？")
+    assert (financing.citations[0].doc_id, financing.citations[0].clause_id) == ("zjjx-2013-573", "三(二)7")
+    assert _first_doc(services, "首台套保险的保费补贴比例是多少？") == "insurance-2024"  # the notice's own detail
+
+
+def test_a_year_said_the_short_way_picks_the_notice_of_that_year(services: Services) -> None:
+    answer = services.assistant.ask("22年那次申报，主营业务收入要求多少？")
+    assert answer.citations[0].doc_id == "notice-2022"
+    assert "5000万元" in answer.answer and "出处：浙经信技术〔2022〕91号" in answer.answer
+    assert _first_doc(services, "25年申报主营业务收入要多少？") == "notice-2025"

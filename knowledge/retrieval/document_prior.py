@@ -6,14 +6,17 @@ well are told apart by what the question says about the *document*:
 - its programme or subject: question words that occur in few documents' titles (首台（套）, 品字标,
   优秀工业新产品, 浙江制造精品 …), weighted by how rare they are among the titles;
 - its 文号 (``573号``, ``〔2025〕901号``);
-- its year: a question naming a year prefers documents of that year; "今年 / 最新 / this year" and
+- its year: a question naming a year (2022年度, 22年) prefers documents of that year; "今年 / 最新 / this year" and
   questions naming no year prefer the newest document of a series (the yearly notices);
 - its status: superseded, repealed or expired documents only come up when the question names them;
 - the base document: a question that names none of the above is about the document the others are
   based on (the one whose 文号 they cite, e.g. 573号 for the yearly notices).
 
 A title word counts by how much of its use in the KB is in that document (首台（套） is the insurance
-notice's word; 品牌 is everybody's), so shared vocabulary does not pull a question away.
+notice's word; 品牌 is everybody's), so shared vocabulary does not pull a question away. The base
+document's own clauses that use the word (573号 三（二）3 and 三（二）7 speak of 首台（套）) get the same
+programme prior (:meth:`DocumentPrior.clause_bonus`): naming a programme does not outrank the base
+policy's clause on it, the question's other words decide.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ BASE_WEIGHT = 0.03
 POINTING_EVIDENCE = 0.4  # title words this much one document's name it (else the base document keeps its prior)
 
 _YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
+_SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})\s*年")  # 22年那次, 24年啥时候: a year as people say it
 _NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(20\d{2})\s*[〕\]］)）]")
 _SERIAL = re.compile(r"(\d+)\s*号")
 #: How a question names a year: 2022年度, 22年, 今年 … (it picks the document, not the clause).
@@ -75,6 +79,8 @@ class DocumentPrior:
                                        serial.group(1) if serial else "", words))
         self.own_share = self._own_shares(kb)
         self.base = self._base_shares(kb)
+        self.base_clauses = {c.key: kb.lexicon.canonicalize(c.text) for doc_id in self.base
+                             for c in kb.clauses_of(doc_id) if c.kind != "special"}
         newest: dict[str, int] = {}
         for facts in self.docs:
             if facts.series and facts.year is not None:
@@ -97,13 +103,15 @@ class DocumentPrior:
         """doc_id → the share of the other documents that cite it (by 文号 in their text or cites)."""
         out: dict[str, float] = {}
         others = len(self.docs) - 1
+        self.citing: dict[str, set[str]] = {}
         for d in kb.documents.values():
             if not d.doc_number or others < 1:
                 continue
-            citing = sum(1 for e in kb.documents.values() if e.doc_id != d.doc_id and (
-                d.doc_number in e.cites or any(d.doc_number in c.text for c in kb.clauses_of(e.doc_id))))
+            citing = {e.doc_id for e in kb.documents.values() if e.doc_id != d.doc_id and (
+                d.doc_number in e.cites or any(d.doc_number in c.text for c in kb.clauses_of(e.doc_id)))}
             if citing:
-                out[d.doc_id] = citing / others
+                out[d.doc_id] = len(citing) / others
+                self.citing[d.doc_id] = citing
         return out
 
     def lexical_question(self, question: str) -> str:
@@ -119,6 +127,36 @@ class DocumentPrior:
 
         return YEAR_WORDS.sub(named, question)
 
+    def _matched(self, facts: _DocFacts, words: set[str]) -> list[str]:
+        return [t for t in facts.title_words if any(w == t or (len(w) > 1 and w in t) for w in words)]
+
+    def _evidence(self, facts: _DocFacts, matched: list[str]) -> float:
+        return sum(max(0.0, (self.own_share.get((facts.doc_id, t), 0.0) - 0.5) * 2) for t in matched)
+
+    def clause_bonus(self, question: str) -> dict[tuple[str, str], float]:
+        """(doc_id, clause_id) → the programme prior for the base document's own clauses on the
+        programme a question names: a notice that cites the base document implements one of its
+        clauses (the insurance notice, 573号 三（二）7 on 首台（套）保险补偿), so the title words that
+        name the notice name that clause too, and content decides between the two."""
+        if len(self.docs) < 2 or not self.base:
+            return {}
+        lexicon = self.kb.lexicon
+        words = set(lexicon.words(lexicon.canonicalize(question)))
+        out: dict[tuple[str, str], float] = {}
+        for facts in self.docs:
+            matched = self._matched(facts, words)
+            if not matched or facts.doc_id in self.base:
+                continue
+            for key, text in self.base_clauses.items():
+                if facts.doc_id not in self.citing.get(key[0], ()):
+                    continue
+                inside = [t for t in matched if t in text]
+                evidence = self._evidence(facts, inside)  # its words alone must name the notice (支持 does not)
+                score = TITLE_WEIGHT * min(1.0, evidence) if evidence >= POINTING_EVIDENCE else 0.0
+                if score > out.get(key, 0.0):
+                    out[key] = score
+        return {k: v for k, v in out.items() if v}
+
     def bonus(self, question: str) -> dict[str, float]:
         """doc_id → prior for ``question`` (documents not mentioned get nothing or a penalty)."""
         if len(self.docs) < 2:
@@ -127,6 +165,7 @@ class DocumentPrior:
         words = set(lexicon.words(lexicon.canonicalize(question)))
         known_years = {f.year for f in self.docs if f.year is not None}
         years = {int(y) for y in _YEAR.findall(question)} & known_years  # 到2015年 is content, not a document
+        years |= {2000 + int(y) for y in _SHORT_YEAR.findall(question)} & known_years  # as lexical_question reads it
         serials = set(_SERIAL.findall(question))
         wants_newest = bool(_NEWEST.search(question))
         out: dict[str, float] = {}
@@ -135,8 +174,7 @@ class DocumentPrior:
             # A word mostly used by this one document names it; one spread over the KB does not.
             # Each title word the question uses (or a part of one: 保险 of 保险补偿) is evidence in
             # proportion to how much it is this document's own.
-            matched = [t for t in facts.title_words if any(w == t or (len(w) > 1 and w in t) for w in words)]
-            evidence = sum(max(0.0, (self.own_share.get((facts.doc_id, t), 0.0) - 0.5) * 2) for t in matched)
+            evidence = self._evidence(facts, self._matched(facts, words))
             score = TITLE_WEIGHT * min(1.0, evidence)
             pointed = pointed or evidence >= POINTING_EVIDENCE
             named = bool(facts.serial and facts.serial in serials) or (facts.year is not None and facts.year in years)

@@ -106,6 +106,9 @@ class HybridRetriever:
             for key in fused:
                 if key[0] == doc_id:
                     fused[key] += bonus
+        for key, bonus in self.prior.clause_bonus(question).items():  # the base policy's own clause on it
+            if key in fused:
+                fused[key] += bonus
         dense_best, sparse_best = channels["dense"], channels["sparse"]
         ordered = sorted(fused, key=lambda key: fused[key], reverse=True)[:k]
         clauses = [
