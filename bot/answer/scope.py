@@ -79,6 +79,9 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
         return ScopeVerdict(False, 0.0, "empty")
     topics = uncovered_topics()
     foreign = [w for w in [*words, *unknown_english] if w in topics and not kb.knows_word(w)]
+    # A topic term the segmenter split (高新技术|企业, 小|巨人) is still named by the question.
+    foreign += [t for t in topics if len(t) >= 3 and not t.isascii() and t in folded and not kb.knows_word(t)
+                and t not in kb.corpus_text]
     if foreign:
         return ScopeVerdict(False, 0.0, "uncovered_topic", tuple(foreign))
     ceiling = kb.word_weight("\x00")  # weight of a word the KB never uses
