@@ -25,13 +25,13 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _percentile(values: list[float], pct: float) -> float:
+def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
     return ordered[index]
@@ -77,7 +77,7 @@ def _timed(client: httpx.Client, url: str, questions: list[str], rounds: int, st
 
 def _line(name: str, latencies: list[float]) -> str:
     return (f"warm {name} latency: p50 {statistics.median(latencies):.1f} ms  "
-            f"p95 {_percentile(latencies, 95):.1f} ms  max {max(latencies):.1f} ms")
+            f"p95 {percentile(latencies, 95):.1f} ms  max {max(latencies):.1f} ms")
 
 
 def main() -> int:
@@ -98,7 +98,7 @@ def main() -> int:
         ingest_s = time.perf_counter() - t0
 
         # 2. Cold start: process start → first answer, KB already built.
-        port = _free_port()
+        port = free_port()
         proc, cold_s = _serve(data_dir, port)
         try:
             base = f"http://127.0.0.1:{port}/v1"
@@ -116,7 +116,7 @@ def main() -> int:
     print(_line("/v1/ask", latencies))
     print(_line("/v1/chat/completions", chat))
     print(_line("/v1/chat/completions stream=true", streamed))
-    print(f"streaming adds {_percentile(streamed, 95) - _percentile(chat, 95):+.1f} ms to the warm p95 (budget 20 ms)")
+    print(f"streaming adds {percentile(streamed, 95) - percentile(chat, 95):+.1f} ms to the warm p95 (budget 20 ms)")
     return 0
 
 

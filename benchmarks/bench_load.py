@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from bench_ask import free_port, percentile  # run as a script: benchmarks/ is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -43,15 +43,7 @@ RATE_LIMIT_OFF = {"JINGPIN_RATE_LIMIT_PER_MINUTE": "0"}
 GOAL_PCT = 70.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))]
 
 
 def _tree(pid: int) -> list[int]:
@@ -113,7 +105,7 @@ def _chroma(path: Path, wanted: bool) -> Iterator[tuple[int | None, list[int]]]:
     if not wanted:
         yield None, []
         return
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -137,7 +129,7 @@ def _jingpin(data_dir: Path, workers: int, embedder: str, chroma_port: int | Non
            **RATE_LIMIT_OFF}
     if chroma_port:
         env |= {"JINGPIN_CHROMA_HOST": "127.0.0.1", "JINGPIN_CHROMA_PORT": str(chroma_port)}
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "bot.channels.cli.main", "serve", "--port", str(port),
                              "--workers", str(workers)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -229,7 +221,7 @@ def run(workers: int, args: argparse.Namespace, questions: list[str]) -> dict[st
     throughput = len(latencies) / wall
     return {"workers": workers, "chroma_server": float(bool(chroma_port)), "cpu_ms": cpu_per_answer * 1000, "chroma_ms": chroma_cpu * 1000,
             "limit": limit, "throughput": throughput, "pct": 100 * throughput / limit, "errors": errors + seq_errors,
-            "p50": statistics.median(latencies) if latencies else 0.0, "p95": _percentile(latencies, 95) if latencies else 0.0,
+            "p50": statistics.median(latencies) if latencies else 0.0, "p95": percentile(latencies, 95) if latencies else 0.0,
             "answers": len(latencies), "client_cpu_s": client_cpu, "wall_s": wall}
 
 

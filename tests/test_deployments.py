@@ -123,3 +123,12 @@ def test_a_second_deployment_never_touches_the_first(deploy: Deploy, tmp_path: P
     assert a.assistant.ask(EXHIBITION).grounded
     names = {c.name for c in a.staff.client.list_collections()}
     assert a.staff.registry.collection_name(1) in names
+
+
+def test_one_publish_at_a_time_across_hosts(deploy: Deploy) -> None:
+    from knowledge.errors import KBBusyError
+
+    a, b = _start(deploy()), _start(deploy("b"))
+    with a.staff.registry.publish_lock(), pytest.raises(KBBusyError, match="另一个发布"):
+        b.staff.rollback(1, actor="staff-b")  # another host's publish holds the deployment's lock
+    assert b.staff.rollback(1, actor="staff-b") == 1  # released: the next one goes through

@@ -66,20 +66,34 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 @contextmanager
+def advisory_lock(engine: Engine, key: int, *, wait: bool = True) -> Iterator[bool]:
+    """Hold the PostgreSQL advisory lock ``key`` on a connection kept open for the duration (the server
+    releases it if this process dies). Yields True while held; with ``wait`` false and the lock taken by
+    another session, yields False at once without holding it."""
+    with engine.connect() as connection:
+        if wait:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            held = True
+        else:
+            held = bool(connection.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+        connection.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+
+
+@contextmanager
 def schema_lock(engine: Engine) -> Iterator[None]:
     """Hold the database-wide lock for creating tables (a PostgreSQL advisory lock; a no-op elsewhere,
     where :func:`create_when_missing` retries instead)."""
     if engine.dialect.name != "postgresql":
         yield
         return
-    with engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-            connection.commit()
+    with advisory_lock(engine, _SCHEMA_LOCK_KEY):
+        yield
 
 
 def create_when_missing(engine: Engine, *steps: Callable[[Engine], None]) -> None:

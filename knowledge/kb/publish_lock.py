@@ -8,13 +8,13 @@ by nature): an OS file lock beside the database file, which the kernel releases 
 from __future__ import annotations
 
 import fcntl
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
+from knowledge.db.engine import advisory_lock
 from knowledge.errors import KBBusyError
 
 LOCK_KEY = 573_2013  # the advisory lock id jingpin uses; one deployment per database
@@ -43,29 +43,13 @@ def _file_lock(path: Path, wait: bool) -> Iterator[None]:
 
 
 @contextmanager
-def _advisory_lock(engine: Engine, wait: bool) -> Iterator[None]:
-    with engine.connect() as connection:
-        if wait:
-            while not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar():
-                connection.rollback()
-                time.sleep(0.2)
-        elif not connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}).scalar():
-            connection.rollback()
-            raise KBBusyError(BUSY)
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
-            connection.commit()
-
-
-@contextmanager
 def publish_lock(engine: Engine, *, wait: bool = False) -> Iterator[None]:
     """Hold the deployment's publish lock. Raises :class:`KBBusyError` at once when another publish
     (in any process or on any host of the deployment) holds it and ``wait`` is false."""
     if engine.dialect.name == "postgresql":
-        with _advisory_lock(engine, wait):
+        with advisory_lock(engine, LOCK_KEY, wait=wait) as held:
+            if not held:
+                raise KBBusyError(BUSY)
             yield
     else:
         with _file_lock(_sqlite_lock_path(engine), wait):
