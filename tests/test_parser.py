@@ -312,3 +312,30 @@ def test_bundled_document_flattened_onto_one_line_reads_the_same() -> None:
     reference = [c.to_dict() for c in parse_text(_bundled(), doc_id="zjjx-2013-573").clauses]
     flattened = "\n".join(lines[:4]) + "\n" + " ".join(lines[4:])  # body, attachment note and signature on one line
     assert [c.to_dict() for c in parse_text(flattened, doc_id="zjjx-2013-573").clauses] == reference
+
+
+def test_a_notice_that_prints_its_measures_after_signing() -> None:
+    """印发通知 + 办法: the signature before 附件 is the document's, the 办法's articles its body; the
+    breadcrumb above the title, the publicity note and the page buttons are no text of it."""
+    result = _messy("embedded_measures.txt")
+    doc = result.document
+    assert (doc.title, doc.doc_number, doc.issuers, doc.issued_on) == (
+        "浙江省经济和信息化厅关于印发《测试产品认定管理办法（试行）》的通知（虚构，测试用）",
+        "浙经信技术〔2026〕9401号", ("浙江省经济和信息化厅",), "2026-03-05")
+    by_id = {c.clause_id: c for c in result.clauses}
+    assert [c.label for c in result.clauses if c.kind == "article"] == ["第一条", "第二条", "第三条", "第四条"]
+    assert by_id["attachment"].text == "附件：测试产品认定管理办法（试行）"
+    body = "\n".join(c.text for c in result.clauses if c.kind != "special")
+    assert "此件公开发布" not in body and "打印本页" not in body and "二○二六年" not in body
+    assert "5个工作日" in by_id["第四条"].text
+
+
+@pytest.mark.parametrize(("first_line", "title"), [
+    ("您当前的位置：首页 > 政务公开 > 通知公告 > 关于测试工作的通知（虚构，测试用）", "关于测试工作的通知（虚构，测试用）"),
+    ("首页 > 通知公告 > 正文 关于测试工作的通知（虚构，测试用）", "关于测试工作的通知（虚构，测试用）"),
+    ("首頁 > 政務公開 > 通知公告", "關於測試工作的通知（虚构，测试用）"),
+])
+def test_a_breadcrumb_is_no_part_of_the_title(first_line: str, title: str) -> None:
+    second = "" if "通知（" in first_line else ("關於測試工作的通知（虚构，测试用）\n" if "首頁" in first_line else "")
+    text = f"{first_line}\n{second}各市经信局：\n一、总则\n（一）本通知自发布之日起施行。\n浙江省经济和信息化厅\n2026年1月5日\n"
+    assert parse_text(text, doc_id="crumb").document.title == title

@@ -22,19 +22,23 @@ from ingest.errors import EmptyDocumentError, UploadRejectedError
 from ingest.policy.flattened import unflatten
 from ingest.policy.metadata import cites_of, series_of
 from ingest.policy.numbering import Marker, clause_id_of, find_marker, id_token, label_of, split_heading
-from ingest.policy.web_chrome import iso_date, strip_chrome
+from ingest.policy.signature import (
+    ATTACHMENT,
+    PUBLICITY,
+    embedded_signature,
+    normal_doc_number,
+    tail_attachment,
+    trailer,
+)
+from ingest.policy.web_chrome import strip_chrome
 from knowledge.kb.models import SPECIAL_LABELS, Clause, Document
-from knowledge.text.normalize import despace_cjk, normalize_whitespace, to_simplified
-from knowledge.text.numerals import cn_number, cn_ordinal
+from knowledge.text.normalize import despace_cjk, normalize_whitespace
+from knowledge.text.numerals import cn_ordinal
 
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5A-Za-z]{1,20}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d+\s*[号號]$")
-_DATE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$")
-_ORG_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|厅|局|部|委|署|院|会|中心|银行|公司|集团|协会|小组)$")
 _LETTERHEAD = re.compile(r"文件$")
 _ADDRESSEES = re.compile(r"^[^。；]{2,150}[：:]$")
 _ADDRESSEES_THEN_TEXT = re.compile(r"^([^。；：:]{2,150}[：:])\s+(\S.*)$")  # flattened: "各市经信局： 为…"
-_ATTACHMENT = re.compile(r"^附\s*件\s*[：:0-9１-９一二三四五六七八九]")
-_CC = re.compile(r"^(抄送|抄报|主题词|印发|联系人)")
 
 
 @dataclass
@@ -55,69 +59,6 @@ class _Node:
     paragraphs: list[str]
     parent_id: str | None
     children: list[_Node] = field(default_factory=list)
-
-
-def _cn_date(text: str) -> str | None:
-    m = _DATE.match(text)
-    if not m:
-        return None
-    year, month, day = (cn_number(g) for g in m.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _is_org_line(raw: str) -> bool:
-    parts = [p for p in re.split(r"\s{2,}|\u3000+|、", raw.strip()) if p.strip()]
-    return bool(parts) and all(len(p) <= 30 and _ORG_SUFFIX.search(to_simplified(p.strip())) for p in parts)
-
-
-def _split_orgs(raw: str) -> list[str]:
-    return [normalize_whitespace(p) for p in re.split(r"\s{2,}|\u3000+|、", raw.strip()) if p.strip()]
-
-
-def _trailer(raw_lines: list[str]) -> tuple[int, list[str], str | None, int]:
-    """Find the signature block and attachment note at the end.
-
-    Returns (index where the body ends, issuer names, issued date, index of the attachment note or -1).
-    """
-    end = len(raw_lines)
-    issuers: list[str] = []
-    issued_on: str | None = None
-    i = end - 1
-    while i >= 0:
-        line = normalize_whitespace(raw_lines[i])
-        if not line or _CC.match(line):
-            i -= 1
-            continue
-        date = _cn_date(line) or _cn_date(line.replace(" ", ""))
-        date = date or (iso_date(line) if re.fullmatch(r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", line) else None)
-        if date:
-            issued_on = issued_on or date
-        elif _is_org_line(raw_lines[i]) and not find_marker(line):
-            issuers = _split_orgs(raw_lines[i]) + issuers
-        else:
-            break
-        i -= 1
-    body_end = i + 1
-    attachment = -1
-    # The attachment note: a line starting 附件 within the last lines of the body (it may list items).
-    for j in range(body_end - 1, max(-1, body_end - 12), -1):
-        if _ATTACHMENT.match(normalize_whitespace(raw_lines[j])):
-            attachment = j
-            break
-    return body_end, issuers, issued_on, attachment
-
-
-def _tail_attachment(raw_lines: list[str]) -> int:
-    """Index of an attachment list printed after the signature and date (web pages do that), or -1."""
-    for j in range(len(raw_lines) - 1, max(-1, len(raw_lines) - 16), -1):
-        if _ATTACHMENT.match(normalize_whitespace(raw_lines[j])):
-            if any(len(x.strip()) > 80 for x in raw_lines[j + 1:]):
-                return -1
-            _, issuers, issued_on, _ = _trailer(raw_lines[:j])
-            return j if issuers or issued_on else -1
-    return -1
 
 
 #: A document id is part of clause URLs and citations: letters, digits, CJK, ``. _ -``; at most 64.
@@ -149,9 +90,21 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
     if not raw_lines:
         raise EmptyDocumentError("文件没有可识别的文字 / the document has no text")
     warnings: list[str] = []
-    tail = _tail_attachment(raw_lines)
-    body_end, issuers, issued_on, attachment_at = _trailer(raw_lines[:tail] if tail >= 0 else raw_lines)
+    raw_lines = [ln for ln in raw_lines if not PUBLICITY.match(normalize_whitespace(ln))]
+    # A 印发通知 signs before the 办法 it prints: that signature is the document's, the 办法 its body.
+    embedded = embedded_signature(raw_lines)
+    note = ""  # the notice's own attachment note (附件：XX办法), kept as the attachment clause
+    if embedded is not None:
+        start, heading_at, signed_by, signed_on = embedded
+        note_at = next((j for j in range(start - 1, max(-1, start - 6), -1)
+                        if ATTACHMENT.match(normalize_whitespace(raw_lines[j]))), -1)
+        note = normalize_whitespace(raw_lines[note_at]) if note_at >= 0 else ""
+        raw_lines = [ln for j, ln in enumerate(raw_lines[:start]) if j != note_at] + raw_lines[heading_at + 1:]
+    tail = tail_attachment(raw_lines)
+    body_end, issuers, issued_on, attachment_at = trailer(raw_lines[:tail] if tail >= 0 else raw_lines)
     attachment_at, attachment_end = (tail, len(raw_lines)) if tail >= 0 else (attachment_at, body_end)
+    if embedded is not None:
+        issuers, issued_on = issuers or signed_by, signed_on or issued_on
     issuers = issuers or page.issuers
     issued_on = page.written_on or issued_on or page.published_on
     lines = [despace_cjk(normalize_whitespace(ln)) for ln in raw_lines]
@@ -180,7 +133,7 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
             preamble.append(line)
 
     doc_title = title or "".join(title_lines)
-    document_number = doc_number or number_line or page.doc_number
+    document_number = normal_doc_number(doc_number or number_line or page.doc_number)
     if not doc_title:
         warnings.append("未识别到标题 / no title found")
     if not document_number:
@@ -215,6 +168,8 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
 
     if attachment_at >= 0:
         add("attachment", "", "\n".join(lines[attachment_at:attachment_end]), None, "special")
+    elif note:
+        add("attachment", "", note, None, "special")
     if issuers:
         add("issuers", "", " ".join(issuers), None, "special")
     elif not any(w.startswith("未识别到发文机关") for w in warnings):

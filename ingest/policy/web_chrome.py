@@ -85,6 +85,23 @@ def _fields(line: str, simple: str) -> tuple[int, list[tuple[str, str]]]:
     return -1, []
 
 
+_CRUMB_SEPARATOR = re.compile(r"\s*[>»›＞]\s*")
+_LOCATION = ("当前位置", "您的位置", "您当前的位置", "您现在的位置")
+
+
+def breadcrumb_rest(text: str) -> str | None:
+    """For a breadcrumb ("首页 > 政务公开 > 通知公告", perhaps with the page's title as its last link or after
+    it): what follows the links ("" when nothing does); None when ``text`` is no breadcrumb."""
+    parts = _CRUMB_SEPARATOR.split(text.strip())
+    if len(parts) < 3 or any(not p or len(p) > 10 for p in parts[:-1]):
+        return None
+    last = parts[-1]
+    head, _, rest = last.partition(" ")
+    if len(last) <= 10:
+        return ""
+    return rest.strip() if len(head) <= 10 and rest.strip() else last
+
+
 def _keep(meta: PageMeta, fields: list[tuple[str, str]]) -> None:
     for label, value in fields:
         if label in ("文号", "发文字号") and value and not meta.doc_number:
@@ -126,6 +143,11 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], PageMeta]:
         if _is_buttons(simple) or (first_text and _SITE.match(simple.replace(" ", ""))):
             continue
         first_text = False
+        rest = breadcrumb_rest(stripped)
+        if rest is not None:  # the links go; a title printed as the last link or after them stays
+            if rest:
+                out.append(rest)
+            continue
         start, fields = _fields(stripped, simple)
         if start < 0:
             out.append(line)
@@ -133,7 +155,11 @@ def strip_chrome(lines: list[str]) -> tuple[list[str], PageMeta]:
         _keep(meta, fields)
         if not fields[-1][1] and fields[-1][0] in _VALUED:
             pending = fields[-1][0]
-        crumbs = fields[-1][0] in ("当前位置", "您的位置", "您当前的位置", "您现在的位置")
+        crumbs = fields[-1][0] in _LOCATION
+        located = breadcrumb_rest(fields[-1][1]) if crumbs else None
+        if located:  # "您当前的位置：首页 > 通知公告 > 关于…的通知": the title is the last link
+            out.append(located)
+            crumbs = False
         head = stripped[:start].rstrip()
         simple_head = _simple(head)
         if head and not _is_buttons(simple_head):
