@@ -222,7 +222,9 @@ class AnswerComposer:
 
     def _answer(self, question: Question, scope: Any, started: float) -> Answer:
         kb, english = self.kb, question.english
-        if self.catalog is not None and scope.reason not in ("injection", "other_region"):
+        form = read_form(question.text)
+        # "一直挂在目录里吗？" asks whether a standing lasts, not which products the catalog holds.
+        if self.catalog is not None and scope.reason not in ("injection", "other_region") and not form.lasting:
             route = route_catalog(question.text, self.catalog, intent_is_catalog=is_catalog_question(question.canonical),
                                   is_policy_talk=self._is_policy_talk)
             if route is not None:
@@ -249,8 +251,8 @@ class AnswerComposer:
         citations, _dropped = verify_citations(kb, candidates, retrieved)
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
-        form = read_form(question.text)  # the clause whose sentence has the force the form turns on leads
-        citations = force_first(form, citations, lambda: verify_citations(kb, [self._citation(
+        # the clause whose sentence has the force the form turns on leads
+        citations = force_first(form, question.text, citations, lambda: verify_citations(kb, [self._citation(
             h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0])[:MAX_CITATIONS]
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english)
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)

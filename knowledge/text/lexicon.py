@@ -91,11 +91,26 @@ class Lexicon:
         does not know (stopwords excluded).
         """
         pattern, mapping = self._glossary
-        low = fold(text)
+        low = _EN_WORD.sub(lambda m: self._singular(m.group(0)), fold(text))
         terms = [mapping[m.group(0)] for m in pattern.finditer(low)]
         rest = pattern.sub(" ", low)
         unknown = [w for w in _EN_WORD.findall(rest) if w not in self.stopwords and len(w) > 2]
         return " ".join(terms), unknown
+
+    @cached_property
+    def _glossary_words(self) -> frozenset[str]:
+        return frozenset(w for phrase in self._glossary[1] for w in phrase.split())
+
+    def _singular(self, word: str) -> str:
+        """``word`` as the glossary spells it: fairs → fair, subsidies → subsidy, when only that form is listed."""
+        known = self._glossary_words
+        if word in known or len(word) < 4 or not word.endswith("s"):
+            return word
+        for stem in (word[:-3] + "y" if word.endswith("ies") else "", word[:-2] if word.endswith("es") else "",
+                     word[:-1]):
+            if stem and stem in known:
+                return stem
+        return word
 
     def is_english(self, text: str) -> bool:
         """True when most letters of ``text`` are Latin rather than CJK."""
