@@ -126,6 +126,10 @@ def test_a_multi_part_question_is_split_into_its_parts() -> None:
     # the finance departments' support is not a duty of public buyers: a private 技改 project gets it
     ("私营企业的技改项目买了目录里的设备，能得到财政支持吗？", "可以，但仅限同等条件下", "三(二)3", "各级财政部门优先支持"),
     ("Is a listing in the catalogue valid forever once we get in?", "No", "三(二)1", None),
+    # whether a standing lasts is a rule question, not a catalog lookup ("一直挂在目录里")
+    ("精品是不是评上就终身有效，一直挂在目录里？", "不是", "三(二)1", None),
+    # plural English words are read as the glossary's singular ones (fairs, fees)
+    ("Will the province pay our booth fees at trade fairs?", "Yes, on this condition", "三(二)4", None),
 ])
 def test_the_first_line_answers_the_question_asked(services: Services, question: str, lead: str,
                                                    clause: str | None, quoted: str | None) -> None:
@@ -175,3 +179,20 @@ def test_near_miss_spellings_are_read_as_the_terms(typed: str, read: str) -> Non
 def test_near_misses_sound_or_look_alike() -> None:
     assert near_miss("够", "购") and near_miss("拍", "排") and near_miss("货", "贷") and near_miss("照", "造")
     assert not near_miss("能", "得") and not near_miss("购", "购")
+
+
+@pytest.mark.parametrize(("question", "sentence", "kind"), [
+    # a figure of the asked kind is stated → the text answers; a vaguer wording is not that figure
+    ("保费补贴按多少比例补？", "保费补贴比例为企业实际缴纳保费的80%。", "informational"),
+    ("保费补贴按多少比例补？", "给予一定比例的保费补贴。", "not_specified"),
+    ("一个产品最多能奖多少钱？", "每个产品给予不超过50万元的一次性奖励。", "informational"),
+    ("一个产品最多能奖多少钱？", "对列入《目录》的产品给予一定财政资金奖励。", "not_specified"),
+    ("拟认定名单公示几天？", "拟认定名单在省经信厅网站公示5个工作日。", "informational"),
+    ("银企对接活动多久搞一次？", "定期开展银企对接活动。", "not_specified"),
+    ("两年视同业绩是从哪天开始算的？", "自认定之日起二年内视同已具备相应工程或销售业绩。", "informational"),
+])
+def test_a_value_question_is_answered_only_by_that_kind_of_value(question: str, sentence: str, kind: str) -> None:
+    lexicon = shared_lexicon()
+    words = lexicon.words(lexicon.query_text(question))
+    done = conclude(read_form(question), question, sentence, sentence, words, lexicon.words, False)
+    assert done.kind == kind, done.lead

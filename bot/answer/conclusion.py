@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer.answer import Conclusion
+from bot.answer.asked_values import asked_value
 from bot.answer.form import FormKind, QuestionForm
 from bot.answer.leads import lead_templates
 from knowledge.text.modality import Force, find, forces, pieces
@@ -124,7 +125,8 @@ def _overlap(text: str, words: Sequence[str]) -> int:
     return sum(len(w) for w in set(words) if len(w) > 1 and w in folded)
 
 
-def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: Sequence[str]) -> str:
+def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: Sequence[str],
+                      question: str = "") -> str:
     """The sentence of the clause the conclusion rests on: the quote, unless the form needs a force
     the quote lacks and another sentence of the clause has it (the one sharing most question words)."""
     limits = [p for p in pieces(clause_text) if "time_limit" in forces(p)] if form.lasting else []
@@ -133,8 +135,10 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
     if form.kind in _VALUE or form.kind in ("confirm", "procedure"):  # the sentence about what is asked
         parts = pieces(clause_text) or [quote]
         named = _VALUE["actor"] if form.kind == "actor" else None  # "谁负责…？": a sentence naming a body
-        return max(parts, key=lambda p: (bool(named and named.search(p) and _overlap(p, words)), _overlap(p, words),
-                                         p == quote))
+        kind = asked_value(question) if form.kind in ("quantity", "time") else None  # "几天？": one saying 5个工作日
+        return max(parts, key=lambda p: (bool(named and named.search(p) and _overlap(p, words)),
+                                         bool(kind and kind.stated.search(p) and _overlap(p, words)),
+                                         _overlap(p, words), p == quote))
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
@@ -171,14 +175,15 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     """The conclusion for ``question`` (of ``form``) answered by the clause ``clause_text``, quoted by
     ``quote``; ``words`` are the question's content words, ``words_of`` reads the words of a text."""
     w = lead_templates(english)
-    sentence = decisive_sentence(form, quote, clause_text, words)
+    sentence = decisive_sentence(form, quote, clause_text, words, question)
     found = forces(sentence)
 
     def done(kind: Conclusion, key: str, **fill: str) -> Concluded:
         return Concluded(kind, w[key].format(**fill), sentence, supporting(form, sentence, clause_text, words))
 
     if form.kind in _VALUE:
-        if _VALUE[form.kind].search(sentence):
+        kind = asked_value(question) if form.kind in ("quantity", "time") else None
+        if kind.stated.search(sentence) if kind is not None else _VALUE[form.kind].search(sentence):
             return done("informational", "open")
         return done("not_specified", "not_specified")
     if form.kind == "procedure":

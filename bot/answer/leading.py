@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from bot.answer.asked_values import asked_value, states_value
 from bot.answer.form import QuestionForm
 from knowledge.kb.models import Citation
 from knowledge.text.modality import forces, pieces
@@ -40,13 +41,26 @@ def has_sentence(text: str, needed: Callable[[str], bool]) -> bool:
     return any(needed(p) for p in pieces(text))
 
 
-def force_first(form: QuestionForm, citations: list[Citation],
+def value_first(form: QuestionForm, question: str, citations: list[Citation]) -> list[Citation]:
+    """For a question asking a figure of a kind (比例, 金额, 几天, 截止日期), the cited clause that states
+    one first, when the first does not; the others stay in order. Only clauses already cited (close
+    in score) move: a figure in a clause about something else answers nothing."""
+    kind = asked_value(question) if form.kind in ("quantity", "time") else None
+    if kind is None or kind.name == "number" or not citations or states_value(kind, citations[0].text):
+        return citations
+    for i, citation in enumerate(citations[1:], 1):
+        if states_value(kind, citation.text):
+            return [citation, *citations[:i], *citations[i + 1:]]
+    return citations
+
+
+def force_first(form: QuestionForm, question: str, citations: list[Citation],
                 others: Callable[[], Sequence[Citation]]) -> list[Citation]:
     """``citations`` with the one holding the sentence ``form`` turns on first: a cited clause, else one
     of ``others`` (further retrieved clauses, quoted and verified); unchanged when none holds it."""
     needed = needed_sentence(form)
     if needed is None or not citations or has_sentence(citations[0].text, needed):
-        return citations
+        return citations if needed is not None else value_first(form, question, citations)
     for i, citation in enumerate(citations[1:], 1):
         if has_sentence(citation.text, needed):
             return [citation, *citations[:i], *citations[i + 1:]]
