@@ -25,6 +25,7 @@ _ZEROS = str.maketrans({"○": "〇", "◯": "〇", "Ｏ": "〇", "O": "〇", "o
 _ORG_SUFFIX = re.compile(r"(委员会|人民政府|政府|办公厅|办公室|厅|局|部|委|署|院|会|中心|银行|公司|集团|协会|小组)$")
 ATTACHMENT = re.compile(r"^附\s*件\s*[：:0-9１-９一二三四五六七八九]")
 _ATTACHMENT_HEADING = re.compile(r"^附\s*件\s*[0-9１-９一二三四五六七八九]?\s*[：:]?$")  # "附件" alone, then the text
+_ATTACHED_TEXT = re.compile(r"^(第[一二三四五六七八九十百]+[章条节]|[一二三四五六七八九十]+\s*[、．.])|^.{80,}$")
 _CC = re.compile(r"^(抄送|抄报|主题词|印发|联系人)")
 #: "（此件公开发布）" / "（此件主动公开）": a note on publication, neither body text nor a signature.
 PUBLICITY = re.compile(r"^[（(]\s*此\s*件[^（）()]{1,12}[)）]$")
@@ -114,6 +115,8 @@ def embedded_signature(raw_lines: list[str]) -> tuple[int, int, list[str], str |
             after += 1
         if after >= len(raw_lines) - 1 or not _ATTACHMENT_HEADING.match(normalize_whitespace(raw_lines[after])):
             continue
+        if not any(_ATTACHED_TEXT.match(normalize_whitespace(x)) for x in raw_lines[after + 1:]):
+            continue  # a list of attachment names after the date (web pages print that), not the text itself
         start = k
         while start > 0 and _is_org_line(raw_lines[start - 1]) and not find_marker(raw_lines[start - 1]):
             start -= 1
