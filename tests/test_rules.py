@@ -195,6 +195,12 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
     ("我们不是国际领先，只是国内领先", {"core_tech_level": "国内领先"}),
     ("我们不是《目录》产品，能享受哪些优惠", {"in_catalog": False}),
     ("2025年3月申请认定", {"certified_on": None, "in_catalog": None}),
+    # what the question presumes of the asker's own case, before it asks
+    ("省政府组织的品牌展会，我们精品企业能优先拿到参展名额吗？", {"in_catalog": True, "exhibition_organizer": "省级政府"}),
+    ("我们是市属国有企业，自己投资新建一座水厂，同等条件下是不是要优先买目录里的产品？",
+     {"buyer_type": "国有企业", "project_funding": "国有企业投资"}),
+    ("区属国企的项目是不是也要优先采购目录产品？", {"project_funding": "国有企业投资"}),
+    ("是不是只有国企的项目才要优先采购？", {"project_funding": None}),
 ])
 def test_facts_stated_in_questions(question: str, expected: dict[str, Any]) -> None:
     found = extract_facts(question, {"智能交通", "电力"})

@@ -37,6 +37,10 @@ _LISTED = re.compile(r"(已经?|早已|已被|被)(列入|进入|入选|纳入|�
 _WITHDRAWN_STATE = re.compile(r"(已经?|被)[^，。,；;？?]{0,8}?(退出|移出|撤销|撤下|撤出|撤掉|除名|摘牌|剔除|踢出|拿掉|移除)"
                               r"|已退出《?目录|was withdrawn|has been withdrawn|(was|been) (removed|delisted|taken off)",
                               re.IGNORECASE)
+#: The asker describing their own product or firm as listed: 我们精品企业, 我司的目录产品, our listed product.
+_SELF_LISTED = re.compile(r"(我们|我司|本公司|我公司|咱们|我们公司|我们厂)(的|这种|这样的|作为)?(一家)?(浙江制造)?(精品|目录)(企业|产品|厂家)"
+                          r"|\bour (listed|catalog(ue)?) products?\b", re.IGNORECASE)
+_ASKING_WORDS = re.compile(r"是不是|能不能|可不可以|会不会|有没有|也要|也得|要不要|[吗么][？?]?$|\?$|？$")
 _MAYBE = re.compile(r"(会不会|会|怕|担心|可能|如果|若|假如|万一|是否|能否|能不能|不会|防止|避免|will|could|might|if)\s*$",
                     re.IGNORECASE)  # 会不会被退出: a worry, not a statement
 _IP = re.compile(r"发明专利|自主知识产权|知识产权|专利", re.IGNORECASE)
@@ -48,9 +52,10 @@ _BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的�
            ("国有企业", r"国有企业(?!投资)|国企(?!投资)|state-owned enterprise|\bSOE\b"))
 _OWN_FUNDS = re.compile(r"自有资金|自筹|自己出钱|自掏腰包|own (funds|money)|privately funded", re.IGNORECASE)
 _FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助", r"政府补助|财政补助"),
-            ("国有企业投资", r"国有企业投资|国企投资|(国有企业|国企)[^。；;？?]{0,12}(自己|自行|自主)投资"),
+            ("国有企业投资", r"国有企业投资|国企投资|(国有企业|国企)[^。；;？?]{0,12}(自己|自行|自主)投资|(国有企业|国企)的(项目|工程)"),
             ("公共资源交易", r"公共资源交易"),
             ("政府采购", r"政府采购(项目|的项目)|government procurement"))
+_SELF_INVESTED = re.compile(r"(自己|自行|自主|集团|公司)?投资(新建|建设|兴建|建|的项目)|自建")
 _BELOW = re.compile(r"(招标金额标准|招标限额|限额标准|招标标准|公开招标数额标准|限额)以下|未达到?(公开)?招标|below the (tender )?threshold",
                     re.IGNORECASE)
 _ABOVE = re.compile(r"(招标金额标准|招标限额|限额标准|限额)以上|above the (tender )?threshold", re.IGNORECASE)
@@ -88,6 +93,21 @@ def _stated(text: str, term: re.Pattern[str], asking: re.Pattern[str] | None = N
             continue
         return not _NEGATION.search(part[: found.start()])
     return None
+
+
+def _presumed(text: str, term: re.Pattern[str]) -> bool:
+    """True when the asker states ``term`` of their own case before asking ("国企的项目是不是也要…？",
+    "我们精品企业能…吗？"): the term comes before the segment's asking words, not negated. A term
+    only asked about ("是不是只有国企的项目…？") is not presumed."""
+    for segment in _SEGMENT.finditer(text):
+        part = segment.group(0)
+        found = term.search(part)
+        if found is None or _NEGATION.search(part[max(0, found.start() - 4): found.start()]):
+            continue
+        asked = _ASKING.search(part) or _ASKING_WORDS.search(part)
+        if asked is None or asked.start() >= found.end():
+            return True
+    return False
 
 
 def _level(text: str) -> str | None:
@@ -142,6 +162,8 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
         facts.setdefault("in_catalog", True)
     if "in_catalog" not in facts and (listed := _stated(text, _LISTED)) is not None:
         facts["in_catalog"] = listed
+    elif "in_catalog" not in facts and _presumed(text, _SELF_LISTED):
+        facts["in_catalog"] = True
     if (level := _level(text)) is not None:
         facts["core_tech_level"] = level
     ip = _stated(text, _IP)
@@ -153,17 +175,19 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
         facts["own_brand"] = brand
     elif _BRAND_OEM.search(text):
         facts["own_brand"] = False
-    for value, pattern in _BUYERS:  # stated, not denied (没有政府投资) nor only asked about
-        if _stated(text, re.compile(pattern, re.IGNORECASE)):
+    for value, pattern in _BUYERS:  # stated (or presumed by the question), not denied (没有政府投资)
+        if _stated(text, re.compile(pattern, re.IGNORECASE)) or _presumed(text, re.compile(pattern, re.IGNORECASE)):
             facts["buyer_type"] = value
             break
     for value, pattern in _FUNDING:
-        if _stated(text, re.compile(pattern, re.IGNORECASE)):
+        if _stated(text, re.compile(pattern, re.IGNORECASE)) or _presumed(text, re.compile(pattern, re.IGNORECASE)):
             facts["project_funding"] = value
             break
     else:
         if _OWN_FUNDS.search(text):
             facts["project_funding"] = "其他"  # 全是自有资金: none of the public kinds
+        elif facts.get("buyer_type") == "国有企业" and _SELF_INVESTED.search(text):
+            facts["project_funding"] = "国有企业投资"  # 市属国企，自己投资新建一座水厂
     if _BELOW.search(text):
         facts["below_tender_threshold"] = True
     elif _ABOVE.search(text):
