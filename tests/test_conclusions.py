@@ -190,6 +190,10 @@ def test_near_misses_sound_or_look_alike() -> None:
     ("拟认定名单公示几天？", "拟认定名单在省经信厅网站公示5个工作日。", "informational"),
     ("银企对接活动多久搞一次？", "定期开展银企对接活动。", "not_specified"),
     ("两年视同业绩是从哪天开始算的？", "自认定之日起二年内视同已具备相应工程或销售业绩。", "informational"),
+    ("百千万工程从哪年开始？", "从2013年起，组织实施“百千万”工程。", "informational"),
+    ("联席会议办公室的电话是多少？", "联席会议办公室设在省经信委。", "not_specified"),
+    ("What is the phone number of the joint conference office?", "联席会议办公室设在省经信委。", "not_specified"),
+    ("财政奖励有没有具体金额？", "对列入《目录》的产品给予一定财政资金奖励。", "not_specified"),
 ])
 def test_a_value_question_is_answered_only_by_that_kind_of_value(question: str, sentence: str, kind: str) -> None:
     lexicon = shared_lexicon()

@@ -26,6 +26,9 @@ class AskedValue:
 
 # Most specific first: a question asking "多少万元" is about money even though 多少 asks any number.
 _KINDS: tuple[AskedValue, ...] = (
+    AskedValue("contact", re.compile(r"电话|联系方式|联系人|地址|网址|邮箱|在哪(里|儿)?(办|报名|申请|交|开|举办)|去哪(里|儿)?(报名|办|申请)|"
+                                     r"phone|address|e-?mail|website|contact", _I),
+               re.compile(r"\d{3,4}-\d{7,8}|电话|地址|网址|邮箱|@|https?://|平台|系统")),
     AskedValue("ratio", re.compile(r"比例|百分之几|百分之多少|百分比|几成|多少个?点|费率|占比|多少%|percent|proportion|ratio|\brate\b|share of", _I),
                re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+|[一二三四五六七八九]成")),
     AskedValue("money", re.compile(r"多少钱|多少万|几万|几十万|金额|多少资金|补多少|奖多少|奖励多少|资助多少|给多少|"
@@ -36,7 +39,7 @@ _KINDS: tuple[AskedValue, ...] = (
     AskedValue("frequency", re.compile(r"多久.{0,3}一次|多长时间.{0,3}一次|每隔多久|几年一次|一年几次|频率|how often", _I),
                re.compile(r"每(?:年|季度|半年|月|两年|三年)|一年一次|" + _N + r"+年一次|年度")),
     AskedValue("start", re.compile(r"从(哪天|哪一天|什么时候|何时|哪年)|起算|开始算|算起|from (when|which date)|start(s|ing)? from", _I),
-               re.compile(r"自[^，。；]{1,16}(?:之日|起)|[^，。；]{1,12}之日起|起算")),
+               re.compile(r"[自从][^，。；]{1,16}(?:之日|起)|[^，。；]{1,12}之日起|起算")),
     AskedValue("deadline", re.compile(r"截止|截至|最迟|最晚|哪天|几号|几月|什么时候(开始|报|交|截止)|何时(开始|截止)|"
                                       r"deadline|by when|what date|which date", _I),
                re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),

@@ -20,11 +20,13 @@ _I = re.IGNORECASE
 _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
     ("actor", re.compile(r"谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|由哪|牵头|找哪|向哪|"
                          r"\bwho\b|which (department|agency|authority|body|office)", _I)),
-    ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|从哪一?天|哪天|起算|"
+    ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|几月|从哪一?天|哪天|起算|"
                         r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for\b|"
                         r"from which date|how often", _I)),
     ("quantity", re.compile(r"多少|几(个|项|成|倍|家|次|万|千|百|十)|百分之几|具体数|多大|"
-                            r"how much|how many|what (percentage|proportion|share|rate|amount)|percent", _I)),
+                            r"(有没有|是否有|有无)(具体|明确)?的?(金额|比例|数额|数字|额度)|电话|联系方式|地址|网址|"
+                            r"how much|how many|what (\w+ ){0,2}(percentage|proportion|share|rate|amount)|percent|"
+                            r"phone number|street address|e-?mail address", _I)),
     ("procedure", re.compile(r"怎么(申报|申请|办|做|操作|认定|进)|如何(申报|申请|办理|认定|进入|列入)|怎样|流程|步骤|程序|手续|"
                              r"(准备|提交|需要)(哪些|什么)材料|how (do|can|should) (we|i|one|a company) (apply|get)|"
                              r"how to (apply|get)|what (steps|documents)|application process", _I)),
