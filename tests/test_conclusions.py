@@ -59,6 +59,17 @@ def _conclude(question: str, clause_id: str, quote: str | None = None) -> tuple[
     ("文件目标是到2015年规上工业新产品产值年均增长20%，对吧？", "一(二)", "no", "不是"),
     ("联席会议办公室是不是设在省财政厅？", "三(一)", "no", "不是"),
     ("列入以后是永久的吗？", "三(二)1", "no", "不是"),
+    # terms the asker says are not equal: the preference does not reach them
+    ("我们是目录产品，报价比别家高一些，政府采购时也能优先让我们中标吗？", "三(二)2", "no", "不能。文件规定的优先仅限同等条件下"),
+    # money asked of a sentence that only encourages: no money is provided
+    ("电商平台有补贴吗", "三(二)4", "not_specified", "文件未作具体规定"),
+    # a condition with a count (三个以上) is not met by a question that gives none
+    ("单位推荐品牌的时候，必须把目录产品放进去吗？", "三(二)6", "conditional", "如允许单位推荐三个以上品牌的"),
+    # "要求…吗？ / 受约束吗？" ask a duty; an encouragement or a scope that leaves the asker out is no duty
+    ("作为普通消费者，政策要求我买浙江制造精品吗？", "三(三)", "no", "不是必须"),
+    ("民企自建项目受约束吗", "三(二)2", "no", "只针对"),
+    # a public buyer asking whether to give priority: yes, that is the duty (同等条件下 is what priority means)
+    ("我们是国有企业投资的项目，需要优先采购目录产品吗？", "三(二)2", "yes", "是的"),
 ])
 def test_conclusion_for_each_form(question: str, clause: str, kind: str, lead: str) -> None:
     got_kind, got_lead, decisive = _conclude(question, clause)
@@ -82,7 +93,8 @@ def test_the_seat_of_the_office_is_found_in_its_own_sentence() -> None:
 @pytest.mark.parametrize(("sentence", "expected"), [
     ("政府采购单位和国有投资为主的项目建设单位不得将其排斥在招标采购项目之外；", {"prohibition", "public_scope"}),
     ("同等条件下优先采购《目录》产品。", {"preference", "condition"}),
-    ("招标人须允许其参加工程的投标和政府采购竞争。", {"duty", "public_scope"}),
+    # 政府采购竞争 names the competition, not whose projects are bound: no scope
+    ("招标人须允许其参加工程的投标和政府采购竞争。", {"duty"}),
     ("鼓励企业应用第三方电子商务平台发布信息、开拓市场。", {"encouragement"}),
     ("对列入《目录》的装备制造业首台（套）产品生产企业的保费优先给予补贴。", {"preference", "provision"}),
 ])
@@ -194,6 +206,8 @@ def test_near_misses_sound_or_look_alike() -> None:
     ("联席会议办公室的电话是多少？", "联席会议办公室设在省经信委。", "not_specified"),
     ("What is the phone number of the joint conference office?", "联席会议办公室设在省经信委。", "not_specified"),
     ("财政奖励有没有具体金额？", "对列入《目录》的产品给予一定财政资金奖励。", "not_specified"),
+    ("展位费资助是按什么比例给的？", "按相关管理办法给予一定比例的展位费资助。", "not_specified"),
+    ("这个政策有效期到哪年？", "到2015年，规模以上工业新产品产值年均增长15%。", "not_specified"),
 ])
 def test_a_value_question_is_answered_only_by_that_kind_of_value(question: str, sentence: str, kind: str) -> None:
     lexicon = shared_lexicon()

@@ -17,11 +17,12 @@ from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
 from bot.answer.clause_extras import outline, part_points, where_detail_lives
-from bot.answer.conclusion import Concluded, conclude, settled_by_the_case
+from bot.answer.conclusion import Concluded, conclude
 from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.leading import force_first
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
+from bot.answer.premises import settled_by_the_case
 from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
@@ -210,7 +211,9 @@ class AnswerComposer:
                 # session, stated facts). When the clause itself settles the question — "不是必须",
                 # "全免？不是", "文件未作具体规定" — that answers it without asking for anything.
                 clause = self._answer(question, scope, started)
-                if not (own_case or question.stated_facts) or clause.conclusion in ("no", "not_specified"):
+                # "文件对精品企业的参展名额有什么说法？" asks what the text says, not for a verdict on a case.
+                asks_text = read_form(question.text).kind in ("open", "definition", "actor", "procedure", "criteria")
+                if not (own_case or question.stated_facts) or asks_text or clause.conclusion in ("no", "not_specified"):
                     answer = clause
         answer = answer or self._answer(question, scope, started)
         return dataclasses.replace(answer, facts=facts)

@@ -15,16 +15,15 @@ the one the conclusion rests on. Templates never carry a number, date or body of
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.answer.answer import Conclusion
 from bot.answer.asked_values import asked_value
-from bot.answer.form import FormKind, QuestionForm
+from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
+from bot.answer.premises import premise_contradicted
 from knowledge.text.modality import Force, find, forces, pieces
 
 _CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80}?)的(?=《目录》|产品|项目|[，,])"
@@ -37,11 +36,15 @@ _VALUE = {
     "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人"),
     "criteria": re.compile(r"具有|具备|高于|符合[^。；]{0,6}条件"),
 }
+_COUNTED = re.compile(r"([\d一二两三四五六七八九十]+)\s*(个|年|项|家|倍|%)")
+
+
+def _counted_units(text: str) -> set[str]:
+    """The units the question counts in (三个 → 个, 2年 → 年; "three brands" → 个)."""
+    return {unit for _, unit in _COUNTED.findall(text)} | ({"个"} if re.search(r"\b(one|two|three|four|five|\d+) (or more )?brands", text, re.I) else set())
+
+
 _CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")
-_FIGURES = (re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十]+"), re.compile(r"\d{4}\s*年"),
-            re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|个|项|家|倍)"))
-_ORG = re.compile(r"省[\u4e00-\u9fff]{1,6}?(厅|委|局|办)")
-_ANCHOR = re.compile(r"(?:从|自)([^，。？?]{1,16}?)(?:那天|那一天|之日|当天|起)")
 _GENERIC = frozenset({"目录", "产品", "企业", "项目", "列入", "的"})
 _POSITIVE: tuple[Force, ...] = ("provision", "preference", "encouragement", "duty")
 _WANTED: dict[FormKind, tuple[Force, ...]] = {
@@ -89,23 +92,14 @@ def stated_in(condition: str, question: str, question_words: Sequence[str], word
     """True when the question itself states the condition: over a third of the condition's content
     words (canonical forms: 省里 = 省级) are among the question's; for a condition of only generic
     words (除《目录》中没有的产品外), its remaining wording occurs in the question."""
+    figures = _COUNTED.findall(condition)
+    if figures and not any(unit in _counted_units(question) for _, unit in figures):
+        return False  # "三个以上品牌" is not stated by a question that names no number of brands
     wanted = {w for w in words_of(condition) if w not in _GENERIC and len(w) > 1}
     if not wanted:  # 除《目录》中没有的产品外: its words in order, close together (目录…没有…产品)
         tokens = [t for t in re.split(r"[《》“”，、的中除外]+", condition) if t]
         return bool(tokens) and re.search(".{0,12}".join(map(re.escape, tokens)), question) is not None
     return len(wanted & set(question_words)) >= 0.35 * len(wanted)
-
-
-def premise_contradicted(question: str, sentence: str) -> bool:
-    """True when a confirm question states a figure, a body or a starting day that the sentence states
-    differently ("…年均增长20%，对吧？" against 15%; 省财政厅 against 省经信委; 递交之日 against 认定之日)."""
-    for pattern in (*_FIGURES, _ORG):
-        asked = {m.group(0) for m in pattern.finditer(question)}
-        given = {m.group(0) for m in pattern.finditer(sentence)}
-        if asked and given and not asked & given:
-            return True
-    asked_anchor, given_anchor = _ANCHOR.search(question), _ANCHOR.search(sentence)
-    return bool(asked_anchor and given_anchor and given_anchor.group(1) not in asked_anchor.group(1))
 
 
 def _scope_of(sentence: str) -> str:
@@ -117,6 +111,11 @@ def _scope_of(sentence: str) -> str:
     start = max(head.rfind("，"), head.rfind("；"), head.rfind("。")) + 1
     end = sentence.find("，", m.end())
     return sentence[start: end if end > 0 else len(sentence)].strip("，。； ")
+
+
+def _specific(words: Sequence[str]) -> list[str]:
+    """The question's words without those every answer shares (目录, 产品 …) and without money words."""
+    return [w for w in words if w not in _GENERIC and not _ASKS_MONEY.fullmatch(w)]
 
 
 def _overlap(text: str, words: Sequence[str]) -> int:
@@ -140,6 +139,9 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
                                          bool(kind and kind.stated.search(p) and _overlap(p, words)),
                                          _overlap(p, words), p == quote))
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
+    if form.kind in ("existence", "permission", "confirm") and _ASKS_MONEY.search(asked_sentence(question)) \
+            and any("provision" in forces(p) and _overlap(p, _specific(words)) >= 2 for p in pieces(clause_text)):
+        wanted = ("provision",)  # "展位费能资助吗？": the sentence that gives money for it, not one that encourages
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
     in_quote = pieces(quote)
@@ -223,7 +225,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
                 return done("informational", "open")
             if form.project != "public":  # whose projects it binds, quoted
                 return done("conditional", "must_cond", c=_scope_of(sentence))
-            if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of):
+            # 同等条件下 is what "priority" means: only a claim for every purchase (in every case) turns on it
+            if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of) \
+                    and (condition.kind != "circumstance" or form.universal):
                 return done("conditional", "must_cond", c=condition.text)
             return done("yes", "must")
         if "duty" in found and "prohibition" not in found and "preference" not in found:
@@ -241,6 +245,12 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             return done("no", "not_so")
     if form.kind == "open" and form.universal and "退出" in clause_text:
         return done("no", "not_so")
+    if condition is not None and condition.kind == "circumstance" and _UNEQUAL.search(question) \
+            and form.kind in ("permission", "existence", "confirm", "obligation"):
+        return done("no", "unequal", c=condition.text)  # "报价比别家高，也能优先吗？": not on equal terms
+    if form.kind in ("existence", "permission", "confirm") and _ASKS_MONEY.search(asked_sentence(question)) \
+            and "provision" not in found:
+        return done("not_specified", "not_specified")  # "电商平台有补贴吗？" against 鼓励…: no money is provided
     if form.kind in ("permission", "existence", "confirm"):
         # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
         takes_part = takes_part_in(question) and not form.excluding
@@ -260,6 +270,12 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     return done("informational", "open")
 
 
+#: The asker describing terms that are not equal (a higher price, other specifications).
+_UNEQUAL = re.compile(r"(报价|价格|价钱|费用|技术|质量|参数)[^，。？?]{0,6}(高|贵|低|差|不如|不一样|不同)|比[^，。？?]{1,8}(高|贵|差|低)"
+                      r"|更贵|贵了|高出|高了|not equal|more expensive|higher (price|bid)|pricier|costs? more", re.IGNORECASE)
+#: Asks for money or a waiver (a provision), not for support or priority in general.
+_ASKS_MONEY = re.compile(r"补贴|补助|补帖|资助|奖励|奖金|减免|免费|贴息|给钱|发钱|拨款|subsid|grant|reward|bonus|cash|money",
+                         re.IGNORECASE)
 _PREFERRING = re.compile(r"优先|先选|先买|先用|prefer|priorit", re.IGNORECASE)  # asks about the preference itself
 _TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(不|不得|不能|不准|禁止|严禁|\bnot|n't|\bno)\s*$", re.IGNORECASE)
@@ -269,20 +285,3 @@ def takes_part_in(question: str) -> bool:
     """True when ``question`` asks about taking part (参加/投标/bid), not about keeping someone from it
     ("…不得投标" is not)."""
     return any(not _NOT_BEFORE.search(question[max(0, m.start() - 3): m.start()]) for m in _TAKE_PART.finditer(question))
-_SANCTION = re.compile(r"处罚|罚款|惩罚|追责|问责|罚金|penalt|\bfined?\b|punish|sanction", re.IGNORECASE)
-
-
-def settled_by_the_case(concluded: Concluded, question: str, stated: Mapping[str, Any], corpus: str,
-                        english: bool) -> Concluded:
-    """What the asker's own statements or the KB as a whole settle beyond the sentence: a penalty no
-    document provides ("不用会被处罚吗？" → 不会), a rule for listed products asked about a product the
-    asker says was withdrawn (→ 不能)."""
-    if _SANCTION.search(question) and not _SANCTION.search(corpus):
-        return dataclasses.replace(concluded, kind="no", lead=(
-            "No: the policy provides no penalty." if english else "不会。本文件没有规定处罚。"))
-    if stated.get("catalog_status") == "withdrawn" and concluded.kind in ("yes", "conditional") \
-            and "《目录》" in concluded.decisive:
-        return dataclasses.replace(concluded, kind="no", lead=(
-            "No: this applies to products in the Catalogue, and you say yours was withdrawn from it." if english
-            else "不能。该规定针对列入《目录》的产品，而您说明产品已退出《目录》。"))
-    return concluded

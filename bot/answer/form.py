@@ -24,19 +24,20 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
                         r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for\b|"
                         r"from which date|how often", _I)),
     ("quantity", re.compile(r"多少|几(个|项|成|倍|家|次|万|千|百|十)|百分之几|具体数|多大|"
-                            r"(有没有|是否有|有无)(具体|明确)?的?(金额|比例|数额|数字|额度)|电话|联系方式|地址|网址|"
+                            r"(有没有|是否有|有无)[^，。？?]{0,8}(金额|比例|数额|数字|额度|上限|下限)|(什么|哪个|多大|啥)(比例|金额|额度)|电话|联系方式|地址|网址|"
                             r"how much|how many|what (\w+ ){0,2}(percentage|proportion|share|rate|amount)|percent|"
-                            r"phone number|street address|e-?mail address", _I)),
+                            r"phone number|street address|e-?mail address|"
+                            r"what('s| is| are)? (the )?[\w\s-]{0,30}(threshold|minimum|maximum|\bcap\b|limit)", _I)),
     ("procedure", re.compile(r"怎么(申报|申请|办|做|操作|认定|进)|如何(申报|申请|办理|认定|进入|列入)|怎样|流程|步骤|程序|手续|"
                              r"(准备|提交|需要)(哪些|什么)材料|how (do|can|should) (we|i|one|a company) (apply|get)|"
                              r"how to (apply|get)|what (steps|documents)|application process", _I)),
     ("criteria", re.compile(r"具体标准|什么标准|哪些标准|标准是什么|什么条件|哪些条件|条件是什么|什么情况下|怎么界定|如何界定|"
-                            r"\bcriteria\b|what conditions|under what circumstances", _I)),
+                            r"评分|打分|权重|评价指标|考核指标|\bcriteria\b|what conditions|under what circumstances|scoring|weights|indicators", _I)),
     ("open", re.compile(r"有(啥|什么|哪些)(好处|优惠|支持|政策|帮助|扶持|引导|方向|要求|规定)|哪些(好处|优惠|支持|政策|措施)|"
                         r"列(一下|出来)|什么方向|思路|是什么$|what (benefits|support|kinds?|types?|direction)|which (benefits|kinds?)",
                         _I)),
     ("obligation", re.compile(r"必须|必需|有必要|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|"
-                              r"有义务|硬性|必[选买用采装]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
+                              r"有义务|硬性|必[选买用采装]|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}[吗么]|受(到)?约束|约束.{0,6}[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
                               r"mandatory|only (buy|purchase|choose|use)", _I)),
     ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}[吗么]|能.{0,24}[吗么]|允许|准不准|行不行|会不会被|"
                               r"\bcan\b|\bcould\b|\bmay\b|allowed|permitted", _I)),
@@ -51,14 +52,14 @@ _EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限
                         r"[排挡拒关踢剔挤]出?[^，。？?]{0,6}(在外|之外|外面|门外)|"
                         r"\bexclude|\brefuse|\breject|\bbar\b|\bdeny|keep .{1,20} out|shut .{0,20}out|rule .{0,20}out|"
                         r"disqualif", _I)
-_UNIVERSAL = re.compile(r"所有|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
+_UNIVERSAL = re.compile(r"所有|只管|只限|只针对|仅限|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
                         r"一直|任何|不管|无论|直接|马上|就能|只有|一家说了算|单独|独家|只由|\bonly\b|solely|alone|"
                         r"\balways\b|automatic|\ball\b|forever|permanent|every\b|\bfull\b", _I)
 # "列入以后是永久的吗？ / 能一直享受吗？": claims a standing lasts (read from the asked sentence).
 _LASTING = re.compile(r"永久|永远|一直(?=都?(能|可以|享受|有效|保留|在|算|留))|终身|一劳永逸|长期有效|始终有效|一辈子|"
                       r"\bforever\b|permanent|for good|indefinitely|for life|always (be|remain|stay|valid|listed|in)\b", _I)
-_PRIVATE = re.compile(r"民营|私营|私企|私人|自有资金|自筹|自己出钱|自掏腰包|个人|外资|老百姓|消费者|居民|private|own (funds|money)|privately", _I)
-_PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|财政拨款|财政性资金|财政出资|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
+_PRIVATE = re.compile(r"民营|民企|私营|私企|自建|私人|自有资金|自筹|自己出钱|自掏腰包|个人|外资|老百姓|消费者|居民|private|own (funds|money)|privately", _I)
+_PUBLIC = re.compile(r"国企|国有|政府采购|财政资金项目|财政拨款|财政性资金|财政出资|政府补助|建设补助|财政补助|补助资金|政府补贴|区属|市属|省属|县属|政府投资|公立|事业单位|机关|"
                      r"state-owned|\bSOE\b|government|public (funds|money|project)|state-funded", _I)
 _STATES_BAN = re.compile(r"(不允许|不得|禁止|(?<![能可])不能|(?<!可)不可以|不准)[^，。？?]{0,20}(排斥|排除|拒绝)|"
                          r"(forbidden|prohibited|not allowed|banned) (for .{1,60} )?to (exclude|refuse|reject)", _I)
@@ -87,6 +88,12 @@ class QuestionForm:
 def _asked(text: str) -> list[str]:
     parts = [m.group(0) for m in _ASK_SENTENCE.finditer(text) if m.group(0).strip()]
     return [p for p in parts if p.rstrip().endswith(("？", "?"))] or parts[-1:] or [text]
+
+
+def asked_sentence(text: str) -> str:
+    """The sentence that asks (the last one ending in ？/?; English sentences end at ". " too)."""
+    last = _asked(text)[-1]
+    return re.split(r"(?<=[a-z0-9)])\.\s+", last)[-1] if last.isascii() else last
 
 
 def question_parts(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from knowledge.kb.knowledge_base import KnowledgeBase
+from knowledge.text.spelling import asking_words
 
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|跳过).{0,8}(之前|以上|上面|上述|前面|先前|所有|全部).{0,8}(指令|指示|提示|要求|规则|设定|内容)"
@@ -74,7 +75,8 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
         _, unknown_english = lexicon.translate_english(question)
         unknown_english = [w for w in unknown_english if not kb.knows_word(w)]  # OEM is in the text
         words = [w for w in words if not re.fullmatch(r"[a-z0-9'&\-]+", w)]  # English words judged via glossary
-    words = [w for w in words if not _QUESTION_WORD.search(w)]  # 哪些方面, 怎么样: the ask, not the topic
+    # 哪些方面, 怎么样, 一劳永逸, 要不要: the ask, not the topic (asking words are neither known nor unknown)
+    words = [w for w in words if not _QUESTION_WORD.search(w) and w not in asking_words()]
     if not words and not unknown_english:
         return ScopeVerdict(False, 0.0, "empty")
     topics = uncovered_topics()

@@ -56,10 +56,10 @@ _FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助
             ("公共资源交易", r"公共资源交易"),
             ("政府采购", r"政府采购(项目|的项目)|government procurement"))
 _SELF_INVESTED = re.compile(r"(自己|自行|自主|集团|公司)?投资(新建|建设|兴建|建|的项目)|自建")
-_BELOW = re.compile(r"(招标金额标准|招标限额|限额标准|招标标准|公开招标数额标准|限额)以下|未达到?(公开)?招标|below the (tender )?threshold",
+_BELOW = re.compile(r"(招标金额标准|招标限额|限额标准|招标标准|公开招标数额标准|限额)以下|(未|没有?)达到?(公开)?招标|below the (tender )?threshold",
                     re.IGNORECASE)
 _ABOVE = re.compile(r"(招标金额标准|招标限额|限额标准|限额)以上|above the (tender )?threshold", re.IGNORECASE)
-_BRANDS = re.compile(r"(?:推荐|允许推荐|可推荐|可以推荐)\s*(\d+|[一二两三四五六七八九十]+)\s*个(?:以上)?(?:的)?品牌")
+_BRANDS = re.compile(r"(?:推荐|允许推荐|可推荐|可以推荐)了?\s*(\d+|[一二两三四五六七八九十]+)\s*个(?:以上)?(?:的)?品牌")
 _EN_BRANDS = re.compile(r"(\d+) brands", re.IGNORECASE)
 _INCLUDED = re.compile(r"(其中|里面|当中)(有|包括|包含|含)(一个|一家)?《?目录》?(中的|里的)?产品")
 _NOT_INCLUDED = re.compile(r"(没有|不含|不包括|未包含)(一个|一家)?《?目录》?(中的|里的)?产品")
@@ -184,10 +184,10 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
             facts["project_funding"] = value
             break
     else:
-        if _OWN_FUNDS.search(text):
+        if facts.get("buyer_type") == "国有企业" and (_SELF_INVESTED.search(text) or _OWN_FUNDS.search(text)):
+            facts["project_funding"] = "国有企业投资"  # 市属国企，自己投资 / 用集团自有资金: a state enterprise invests
+        elif _OWN_FUNDS.search(text):
             facts["project_funding"] = "其他"  # 全是自有资金: none of the public kinds
-        elif facts.get("buyer_type") == "国有企业" and _SELF_INVESTED.search(text):
-            facts["project_funding"] = "国有企业投资"  # 市属国企，自己投资新建一座水厂
     if _BELOW.search(text):
         facts["below_tender_threshold"] = True
     elif _ABOVE.search(text):
