@@ -116,6 +116,16 @@ def test_the_form_is_read_from_the_whole_question(question: str, kind: str, proj
     assert (form.kind, form.project) == (kind, project)
 
 
+@pytest.mark.parametrize(("question", "kind"), [
+    ("我们内部在讨论要不要把它拿掉，想确认一下：文件里有没有这方面的依据？", "existence"),  # the last clause asks
+    ("允许推荐的品牌数达到几个时，才必须包含目录产品？", "quantity"),  # a value asked anywhere wins
+    ("Does the policy oblige government buyers to give priority to listed products?", "obligation"),
+    ("民企自建项目受约束吗", "obligation"),
+])
+def test_the_clause_that_asks_decides_the_form(question: str, kind: str) -> None:
+    assert read_form(question).kind == kind
+
+
 def test_a_multi_part_question_is_split_into_its_parts() -> None:
     parts = question_parts("目录谁负责编？是怎么公布的？已经入选的产品会不会被退出？")
     assert len(parts) == 3 and parts[-1].startswith("已经入选")

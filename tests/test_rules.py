@@ -201,6 +201,9 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
      {"buyer_type": "国有企业", "project_funding": "国有企业投资"}),
     ("区属国企的项目是不是也要优先采购目录产品？", {"project_funding": "国有企业投资"}),
     ("是不是只有国企的项目才要优先采购？", {"project_funding": None}),
+    # what the asker heard about others is not their case; a grant from a department is 政府补助
+    ("我们是民营养老机构，拿到了民政部门的一笔建设补助。听说这个政策只管政府和国企，我们要不要优先考虑目录产品？",
+     {"buyer_type": None, "project_funding": "政府补助"}),
 ])
 def test_facts_stated_in_questions(question: str, expected: dict[str, Any]) -> None:
     found = extract_facts(question, {"智能交通", "电力"})

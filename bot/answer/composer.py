@@ -226,8 +226,9 @@ class AnswerComposer:
     def _answer(self, question: Question, scope: Any, started: float) -> Answer:
         kb, english = self.kb, question.english
         form = read_form(question.text)
-        # "一直挂在目录里吗？" asks whether a standing lasts, not which products the catalog holds.
-        if self.catalog is not None and scope.reason not in ("injection", "other_region") and not form.lasting:
+        # "一直挂在目录里吗？" asks whether a standing lasts, "必须买目录里的吗？" a duty: rules, not products.
+        rule_question = form.lasting or form.excluding or form.kind == "obligation"
+        if self.catalog is not None and scope.reason not in ("injection", "other_region") and not rule_question:
             route = route_catalog(question.text, self.catalog, intent_is_catalog=is_catalog_question(question.canonical),
                                   is_policy_talk=self._is_policy_talk)
             if route is not None:

@@ -46,6 +46,7 @@ def _counted_units(text: str) -> set[str]:
 
 _CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")
 _GENERIC = frozenset({"目录", "产品", "企业", "项目", "列入", "的"})
+_BINDING = frozenset({"duty", "prohibition", "preference"})
 _POSITIVE: tuple[Force, ...] = ("provision", "preference", "encouragement", "duty")
 _WANTED: dict[FormKind, tuple[Force, ...]] = {
     "obligation": ("duty", "prohibition", "preference", "encouragement"),
@@ -138,6 +139,10 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
         return max(parts, key=lambda p: (bool(named and named.search(p) and _overlap(p, words)),
                                          bool(kind and kind.stated.search(p) and _overlap(p, words)),
                                          _overlap(p, words), p == quote))
+    if form.project == "private" and (form.kind == "obligation" or form.negated):  # whose projects a duty binds
+        scoped = [p for p in pieces(clause_text) if "public_scope" in forces(p) and forces(p) & _BINDING]
+        if scoped:
+            return max(scoped, key=lambda p: (_overlap(p, words), -scoped.index(p)))
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
     if form.kind in ("existence", "permission", "confirm") and _ASKS_MONEY.search(asked_sentence(question)) \
             and any("provision" in forces(p) and _overlap(p, _specific(words)) >= 2 for p in pieces(clause_text)):

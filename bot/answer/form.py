@@ -33,11 +33,11 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
                              r"how to (apply|get)|what (steps|documents)|application process", _I)),
     ("criteria", re.compile(r"具体标准|什么标准|哪些标准|标准是什么|什么条件|哪些条件|条件是什么|什么情况下|怎么界定|如何界定|"
                             r"评分|打分|权重|评价指标|考核指标|\bcriteria\b|what conditions|under what circumstances|scoring|weights|indicators", _I)),
-    ("open", re.compile(r"有(啥|什么|哪些)(好处|优惠|支持|政策|帮助|扶持|引导|方向|要求|规定)|哪些(好处|优惠|支持|政策|措施)|"
+    ("open", re.compile(r"有(啥|什么|哪些)(好处|优惠|支持|政策|帮助|扶持|引导|方向|要求|规定|说法|安排|讲究)|哪些(好处|优惠|支持|政策|措施)|"
                         r"列(一下|出来)|什么方向|思路|是什么$|what (benefits|support|kinds?|types?|direction)|which (benefits|kinds?)",
                         _I)),
     ("obligation", re.compile(r"必须|必需|有必要|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|"
-                              r"有义务|硬性|必[选买用采装]|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}[吗么]|受(到)?约束|约束.{0,6}[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
+                              r"有义务|硬性|必[选买用采装]|\boblige[sd]?\b|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}[吗么]|受(到)?约束|约束.{0,6}[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}[吗么]|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
                               r"mandatory|only (buy|purchase|choose|use)", _I)),
     ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}[吗么]|能.{0,24}[吗么]|允许|准不准|行不行|会不会被|"
                               r"\bcan\b|\bcould\b|\bmay\b|allowed|permitted", _I)),
@@ -105,10 +105,21 @@ def question_parts(text: str) -> list[str]:
 _VALUE_FORMS = ("actor", "time", "quantity", "procedure", "criteria")
 
 
+def _kind_of(part: str) -> FormKind | None:
+    """The form of one question sentence: a value asked in any of its clauses, else its last clause that
+    has a form ("讨论要不要拿掉，想确认：有没有依据？" asks whether there is a basis), else the first form
+    anywhere in it."""
+    clauses = [c for c in re.split(r"[，,：:]", part) if c.strip()]
+    kinds = [next((k for k, pattern in _FORMS if pattern.search(c)), None) for c in clauses]
+    value = next((k for k in kinds if k in _VALUE_FORMS), None)  # "达到几个时，才必须…？" asks the number
+    last = next((k for k in reversed(kinds) if k is not None), None)
+    return value or last or next((k for k, pattern in _FORMS if pattern.search(part)), None)
+
+
 def read_form(text: str) -> QuestionForm:
     """The form of ``text``: its last question sentence decides; the whole text when that one is silent."""
     asked = _asked(text)
-    kinds = [next((k for k, pattern in _FORMS if pattern.search(part)), None) for part in asked]
+    kinds = [_kind_of(part) for part in asked]
     value = next((k for k in kinds if k in _VALUE_FORMS), None)  # "…能拿吗？具体多少？": the value is asked
     kind: FormKind
     if value is None and _PREMISE.search(asked[-1]):  # "…是从申报之日算的吧？": checks a premise

@@ -51,7 +51,7 @@ _BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的�
            ("政府采购单位", r"政府采购单位|采购人是政府|government purchaser"),
            ("国有企业", r"国有企业(?!投资)|国企(?!投资)|state-owned enterprise|\bSOE\b"))
 _OWN_FUNDS = re.compile(r"自有资金|自筹|自己出钱|自掏腰包|own (funds|money)|privately funded", re.IGNORECASE)
-_FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助", r"政府补助|财政补助"),
+_FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助", r"政府补助|财政补助|建设补助|(政府|部门|财政)[^，。；;？?]{0,6}补助"),
             ("国有企业投资", r"国有企业投资|国企投资|(国有企业|国企)[^。；;？?]{0,12}(自己|自行|自主)投资|(国有企业|国企)的(项目|工程)"),
             ("公共资源交易", r"公共资源交易"),
             ("政府采购", r"政府采购(项目|的项目)|government procurement"))
@@ -81,6 +81,9 @@ def _date(match: re.Match[str]) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}" if day else f"{year}-{int(month):02d}"
 
 
+_HEARSAY = re.compile(r"听说|据说|有人说|有人讲|说是|号称|传言|heard|rumou?r")
+
+
 def _stated(text: str, term: re.Pattern[str], asking: re.Pattern[str] | None = None) -> bool | None:
     """What the asker states about ``term``: True, False when negated in the same clause (没有…专利,
     不属于…), None when the term only appears in a question (需要有专利吗) or not at all."""
@@ -89,8 +92,8 @@ def _stated(text: str, term: re.Pattern[str], asking: re.Pattern[str] | None = N
         found = term.search(part)
         if found is None:
             continue
-        if part.rstrip().endswith(("？", "?")) or (asking or _ASKING).search(part):
-            continue
+        if part.rstrip().endswith(("？", "?")) or (asking or _ASKING).search(part) or _HEARSAY.search(part):
+            continue  # asked about, or what someone else says (听说政策只管国企): not the asker's case
         return not _NEGATION.search(part[: found.start()])
     return None
 
@@ -102,7 +105,7 @@ def _presumed(text: str, term: re.Pattern[str]) -> bool:
     for segment in _SEGMENT.finditer(text):
         part = segment.group(0)
         found = term.search(part)
-        if found is None or _NEGATION.search(part[max(0, found.start() - 4): found.start()]):
+        if found is None or _NEGATION.search(part[max(0, found.start() - 4): found.start()]) or _HEARSAY.search(part):
             continue
         asked = _ASKING.search(part) or _ASKING_WORDS.search(part)
         if asked is None or asked.start() >= found.end():
