@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.conclusion import conclude
+from bot.answer.conclusion import conclude, shared_words
 from bot.answer.form import question_parts, read_form
+from bot.answer.leading import force_first
 from bot.app import Services
 from ingest.policy.parser import parse_text
+from knowledge.kb.models import Citation
 from knowledge.text.lexicon import shared_lexicon
 from knowledge.text.modality import forces
 from knowledge.text.spelling import near_miss
@@ -224,3 +226,36 @@ def test_a_value_question_is_answered_only_by_that_kind_of_value(question: str, 
     words = lexicon.words(lexicon.query_text(question))
     done = conclude(read_form(question), question, sentence, sentence, words, lexicon.words, False)
     assert done.kind == kind, done.lead
+
+
+def test_a_list_item_carries_the_force_of_its_lead_in() -> None:
+    """"有下列情形之一的，不予补偿：1. 软件类产品…": a software maker asking whether it may apply gets 不可以."""
+    lexicon = shared_lexicon()
+    question = "我们是做工业软件的，产品被认定为首台套了，能申请保险补偿吗？"
+    item = "软件类产品和单纯的零部件；"
+    words = lexicon.words(lexicon.query_text(question))
+    done = conclude(read_form(question), question, item, item, words, lexicon.words, False,
+                    lead_in="有下列情形之一的，不予补偿：")
+    assert (done.kind, done.decisive) == ("no", item)
+    unrelated = "我们是做数控机床的，产品被认定为首台套了，能申请保险补偿吗？"  # not the case the item names
+    words = lexicon.words(lexicon.query_text(unrelated))
+    assert conclude(read_form(unrelated), unrelated, item, item, words, lexicon.words, False,
+                    lead_in="有下列情形之一的，不予补偿：").kind != "no"
+
+
+def test_the_clause_stating_the_asked_figure_leads() -> None:
+    """"公示几天？": a further retrieved clause of the same document that states the days comes first;
+    one about something else, with a figure of the same kind, does not."""
+    def cite(clause_id: str, text: str, doc_id: str = "notice") -> Citation:
+        return Citation(doc_id=doc_id, doc_title="通知（虚构，测试用）", doc_number="", clause_id=clause_id, label=clause_id,
+                        quote=text, text=text)
+
+    lexicon = shared_lexicon()
+    question = "拟认定名单要公示几天？"
+    words = lexicon.words(lexicon.query_text(question))
+    first = cite("三", "评审结果经省经信厅审定后确定拟认定名单。")
+    days = cite("四", "拟认定名单在省经信厅网站公示5个工作日。")
+    other = cite("五", "企业应在15个工作日内补正材料。")
+    shared = lambda text: shared_words(lexicon.canonicalize(text), words)  # noqa: E731
+    assert force_first(read_form(question), question, [first], lambda: [other, days], shared)[0] is days
+    assert force_first(read_form(question), question, [first], lambda: [other], shared)[0] is first

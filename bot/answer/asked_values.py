@@ -32,7 +32,10 @@ _KINDS: tuple[AskedValue, ...] = (
     AskedValue("ratio", re.compile(r"比例|百分之几|百分之多少|百分比|几成|多少个?点|费率|占比|多少%|percent|proportion|ratio|\brate\b|share of", _I),
                re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之[一二三四五六七八九十百]+|[一二三四五六七八九]成")),
     AskedValue("money", re.compile(r"多少钱|多少万|几万|几十万|金额|多少资金|补多少|奖多少|奖励多少|资助多少|给多少|"
-                                   r"how much (money|funding|subsidy|is|are|do|does|will|can)|amount", _I),
+                                   r"how much (money|funding|subsidy|is|are|do|does|will|can)|amount|"
+                                   r"(营收|营业收入|主营业务收入|销售额|销售收入)[^，。？?]{0,10}(门槛|要求|标准|下限)|"
+                                   r"(revenue|turnover|sales)[^?]{0,20}(threshold|minimum|requirement)|"
+                                   r"(threshold|minimum)[^?]{0,30}(revenue|turnover|sales)", _I),
                re.compile(r"\d+(?:\.\d+)?\s*(?:万|亿|千)?\s*元|" + _N + r"+\s*(?:万|亿)\s*元")),
     AskedValue("days", re.compile(r"几天|多少天|几个工作日|多少个工作日|多少日|how many (working )?days", _I),
                re.compile(_N + r"+\s*个?\s*(?:工作日|日|天)")),

@@ -48,3 +48,13 @@ def part_points(kb: KnowledgeBase, text: str, citations: list[Citation], points:
         if best and all(best[1] not in p.text for p in [*points, *extra]):
             extra.append(Point(best[1], best[2].doc_id, best[2].clause_id, best[2].label))
     return extra
+
+
+def lead_in_of(kb: KnowledgeBase, citation: Citation) -> str:
+    """The sentence introducing the list ``citation``'s clause is an item of ("有下列情形之一的，不予补偿："),
+    "" when its parent introduces no list."""
+    clause = kb.clause(citation.doc_id, citation.clause_id)
+    if clause.parent_id is None or not kb.has_clause(citation.doc_id, clause.parent_id):
+        return ""
+    parent = kb.clause(citation.doc_id, clause.parent_id).text.rstrip()
+    return parent.rsplit("。", 1)[-1] if parent.endswith(("：", ":")) else ""

@@ -16,8 +16,8 @@ from typing import Any
 from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
-from bot.answer.clause_extras import outline, part_points, where_detail_lives
-from bot.answer.conclusion import Concluded, conclude
+from bot.answer.clause_extras import lead_in_of, outline, part_points, where_detail_lives
+from bot.answer.conclusion import Concluded, conclude, shared_words
 from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.leading import force_first
@@ -257,8 +257,10 @@ class AnswerComposer:
             return self._out_of_scope(english, started, t1 - t0)
         # the clause whose sentence has the force the form turns on leads
         citations = force_first(form, question.text, citations, lambda: verify_citations(kb, [self._citation(
-            h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0])[:MAX_CITATIONS]
-        concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english)
+            h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0],
+            lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
+        concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
+                             lead_in=lead_in_of(kb, citations[0]))
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
         limited = self._within_limits(concluded, citations, scope, english, elsewhere)
         if limited is None:

@@ -33,7 +33,7 @@ _CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80
 _VALUE = {
     "quantity": re.compile(r"\d|百分之|[一二两三四五六七八九十百千万]+(年|项|个|元|倍|亿|成|家|次|以上)"),
     "time": re.compile(r"\d{4}年|[一二两三四五六七八九十]+年|年度|每年|定期|自[^，。；]{1,12}之日起|之日|期限|分批|分阶段"),
-    "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人"),
+    "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人|厂家|生产者|供应者|专家"),
     "criteria": re.compile(r"具有|具备|高于|符合[^。；]{0,6}条件"),
 }
 _COUNTED = re.compile(r"([\d一二两三四五六七八九十]+)\s*(个|年|项|家|倍|%)")
@@ -119,6 +119,12 @@ def _specific(words: Sequence[str]) -> list[str]:
     return [w for w in words if w not in _GENERIC and not _ASKS_MONEY.fullmatch(w)]
 
 
+def shared_words(text: str, words: Sequence[str]) -> int:
+    """How many of the question's own words (not 目录, 产品 … nor money words) ``text`` contains."""
+    folded = text.replace("《", "").replace("》", "")
+    return sum(1 for w in set(_specific(words)) if len(w) > 1 and w in folded)
+
+
 def _overlap(text: str, words: Sequence[str]) -> int:
     """How much of the question ``text`` repeats: the length of the (multi-character) words it contains."""
     folded = text.replace("《", "").replace("》", "")
@@ -178,12 +184,19 @@ def supporting(form: QuestionForm, decisive: str, clause_text: str, words: Seque
 
 
 def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, words: Sequence[str],
-             words_of: WordsOf, english: bool) -> Concluded:
+             words_of: WordsOf, english: bool, lead_in: str = "") -> Concluded:
     """The conclusion for ``question`` (of ``form``) answered by the clause ``clause_text``, quoted by
-    ``quote``; ``words`` are the question's content words, ``words_of`` reads the words of a text."""
+    ``quote``; ``words`` are the question's content words, ``words_of`` reads the words of a text.
+    ``lead_in`` is the sentence that introduces a list item ("有下列情形之一的，不予补偿："): an item
+    carries its force (软件类产品 is one of the cases not compensated)."""
     w = lead_templates(english)
     sentence = decisive_sentence(form, quote, clause_text, words, question)
     found = forces(sentence)
+    inherited = forces(lead_in) & {"prohibition", "duty", "provision"} if not found & _BINDING else frozenset()
+    if "prohibition" in inherited and form.kind in ("permission", "existence", "confirm") \
+            and _overlap(sentence, _specific(words)) >= 2:
+        return Concluded("no", w["not_listed"], sentence, ())  # the asker's case is one the lead-in rules out
+    found |= inherited
 
     def done(kind: Conclusion, key: str, **fill: str) -> Concluded:
         return Concluded(kind, w[key].format(**fill), sentence, supporting(form, sentence, clause_text, words))
@@ -236,7 +249,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
                 return done("conditional", "must_cond", c=condition.text)
             return done("yes", "must")
         if "duty" in found and "prohibition" not in found and "preference" not in found:
-            if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of):
+            if condition and not stated_in(condition.text, question, words, words_of):
+                if condition.kind == "exception":  # 须有一个《目录》产品，除《目录》中没有的产品外
+                    return done("conditional", "must_except", c=condition.text)
                 return done("conditional", "must_cond", c=condition.text)
             return done("yes", "must")
         if found & {"prohibition", "preference", "encouragement", "provision"}:

@@ -20,11 +20,11 @@ _I = re.IGNORECASE
 _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
     ("actor", re.compile(r"谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|由哪|牵头|找哪|向哪|"
                          r"\bwho\b|which (department|agency|authority|body|office)", _I)),
-    ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|几月|从哪一?天|哪天|起算|"
+    ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|几月|几天|多少天|几个工作日|从哪一?天|哪天|起算|"
                         r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for\b|"
                         r"from which date|how often", _I)),
     ("quantity", re.compile(r"多少|几(个|项|成|倍|家|次|万|千|百|十)|百分之几|具体数|多大|"
-                            r"(有没有|是否有|有无)[^，。？?]{0,8}(金额|比例|数额|数字|额度|上限|下限)|(什么|哪个|多大|啥)(比例|金额|额度)|电话|联系方式|地址|网址|"
+                            r"(有没有|是否有|有无)[^，。？?]{0,8}(金额|比例|数额|数字|额度|上限|下限|门槛)|(什么|哪个|多大|啥)(比例|金额|额度)|电话|联系方式|地址|网址|"
                             r"how much|how many|what (\w+ ){0,2}(percentage|proportion|share|rate|amount)|percent|"
                             r"phone number|street address|e-?mail address|"
                             r"what('s| is| are)? (the )?[\w\s-]{0,30}(threshold|minimum|maximum|\bcap\b|limit)", _I)),

@@ -55,7 +55,7 @@ _FUNDING = (("政府性投资", r"政府性投资|政府投资"), ("政府补助
             ("国有企业投资", r"国有企业投资|国企投资|(国有企业|国企)[^。；;？?]{0,12}(自己|自行|自主)投资|(国有企业|国企)的(项目|工程)"),
             ("公共资源交易", r"公共资源交易"),
             ("政府采购", r"政府采购(项目|的项目)|government procurement"))
-_SELF_INVESTED = re.compile(r"(自己|自行|自主|集团|公司)?投资(新建|建设|兴建|建|的项目)|自建")
+_SELF_INVESTED = re.compile(r"(自己|自行|自主|集团|公司)?投资(新建|建设|兴建|建|的项目)|(自己|自行|自主)投资|自建")
 _BELOW = re.compile(r"(招标金额标准|招标限额|限额标准|招标标准|公开招标数额标准|限额)以下|(未|没有?)达到?(公开)?招标|below the (tender )?threshold",
                     re.IGNORECASE)
 _ABOVE = re.compile(r"(招标金额标准|招标限额|限额标准|限额)以上|above the (tender )?threshold", re.IGNORECASE)
