@@ -150,6 +150,10 @@ def test_a_multi_part_question_is_split_into_its_parts() -> None:
     # the finance departments' support is not a duty of public buyers: a private 技改 project gets it
     ("私营企业的技改项目买了目录里的设备，能得到财政支持吗？", "可以，但仅限同等条件下", "三(二)3", "各级财政部门优先支持"),
     ("Is a listing in the catalogue valid forever once we get in?", "No", "三(二)1", None),
+    # "有没有退出机制？" rests on the sentence that sets it up, not on the clause's first sentence
+    ("目录产品有没有退出机制？", "有。", "三(二)1", "建立退出机制"),
+    # a yes must rest on a sentence about what was asked: the programme's name alone (精品) is not enough
+    ("我们公司去年这个产品卖了600来万，还能报精品吗？", "", None, None),
     # whether a standing lasts is a rule question, not a catalog lookup ("一直挂在目录里")
     ("精品是不是评上就终身有效，一直挂在目录里？", "不是", "三(二)1", None),
     # plural English words are read as the glossary's singular ones (fairs, fees)
@@ -159,6 +163,7 @@ def test_the_first_line_answers_the_question_asked(services: Services, question:
                                                    clause: str | None, quoted: str | None) -> None:
     answer = services.assistant.ask(question)
     assert answer.answer.startswith(lead), answer.answer.splitlines()[0]
+    assert lead or answer.conclusion not in ("yes", "conditional"), answer.answer.splitlines()[0]
     first = answer.citations[0]
     assert clause is None or first.clause_id == clause
     assert quoted is None or quoted in first.quote

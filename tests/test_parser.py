@@ -345,3 +345,11 @@ def test_a_breadcrumb_is_no_part_of_the_title(first_line: str, title: str) -> No
     second = "" if "通知（" in first_line else ("關於測試工作的通知（虚构，测试用）\n" if "首頁" in first_line else "")
     text = f"{first_line}\n{second}各市经信局：\n一、总则\n（一）本通知自发布之日起施行。\n浙江省经济和信息化厅\n2026年1月5日\n"
     assert parse_text(text, doc_id="crumb").document.title == title
+
+
+def test_a_document_without_a_title_does_not_take_its_addressees_as_one() -> None:
+    text = "各市经信局：\n为做好测试工作，现将有关事项通知如下：\n一、总则\n（一）本通知自发布之日起施行。\n浙江省经济和信息化厅\n2026年1月5日\n"
+    result = parse_text(text, doc_id="untitled")
+    by_id = {c.clause_id: c for c in result.clauses}
+    assert result.document.title == "" and by_id["addressees"].text == "各市经信局："
+    assert "未识别到标题 / no title found" in result.warnings

@@ -21,6 +21,7 @@ from bot.answer.conclusion import Concluded, conclude, shared_words
 from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.leading import force_first
+from bot.answer.leads import lead_templates
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
 from bot.answer.premises import settled_by_the_case
 from bot.answer.question import Question
@@ -46,6 +47,9 @@ from knowledge.text.modality import pieces_with
 
 _APPLYING = re.compile(r"申请|申报|评选|认定|入选|参评|评上|评精品|qualif|apply|eligib", re.IGNORECASE)
 _THIS_PROGRAMME = re.compile(r"浙江制造精品|精品|目录|zhejiang made|catalog", re.IGNORECASE)
+#: Words naming the programme itself: every clause is about them, so they tie no answer to the question.
+_PROGRAMME_WORD = re.compile(r"浙江制造精品|浙江制造|精品|目录|目录产品|产品|企业|政策|文件|浙江|我省|zhejiang|catalog(ue)?|policy",
+                             re.IGNORECASE)
 HOME_PROBE = "我省 产品 认定 重点选择"  # which province's products a policy recognises
 MAX_CITATIONS = 3
 UNSURE_COVERAGE = 0.25  # below this share of known question words, a yes would rest on a guess
@@ -112,7 +116,7 @@ class AnswerComposer:
         )
 
     def _within_limits(self, concluded: Concluded, citations: list[Citation], scope: Any, english: bool,
-                       elsewhere: bool) -> tuple[Concluded, list[Citation]] | None:
+                       elsewhere: bool, topic_words: list[str]) -> tuple[Concluded, list[Citation]] | None:
         """What the reading of the question allows: for an enterprise of another province, 不可以 on the
         clause that says 我省 (None when no clause does: out of scope); for a question mostly not
         understood (typos, unknown terms), no yes on a guess."""
@@ -124,7 +128,11 @@ class AnswerComposer:
             concluded = dataclasses.replace(concluded, kind="no", decisive=pieces_with(home.text, "我省"), support=(),
                                             lead=("No: the policy recognises products of “我省”, Zhejiang province."
                                                   if english else "不可以。本文件认定的是“我省”（浙江省）的产品。"))
-        if concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
+        if concluded.kind in ("yes", "conditional") and not shared_words(self.kb.lexicon.canonicalize(concluded.decisive),
+                                                                         topic_words):
+            # a yes must rest on a sentence about what was asked, not only on the programme's name (精品)
+            concluded = dataclasses.replace(concluded, kind="informational", lead=lead_templates(english)["open"])
+        elif concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
             unknown = "、".join(scope.unknown_words[:5])
             concluded = dataclasses.replace(concluded, kind="informational", lead=(
                 f"Some words were not recognised ({unknown}); according to the policy:" if english
@@ -262,7 +270,8 @@ class AnswerComposer:
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
-        limited = self._within_limits(concluded, citations, scope, english, elsewhere)
+        topic_words = [w for w in words if not _PROGRAMME_WORD.fullmatch(w)]
+        limited = self._within_limits(concluded, citations, scope, english, elsewhere, topic_words)
         if limited is None:
             return self._out_of_scope(english, started, t1 - t0)
         concluded, citations = limited

@@ -45,7 +45,7 @@ def _counted_units(text: str) -> set[str]:
 
 
 _CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")
-_GENERIC = frozenset({"目录", "产品", "企业", "项目", "列入", "的"})
+_GENERIC = frozenset({"目录", "产品", "目录产品", "精品", "浙江制造", "浙江制造精品", "企业", "项目", "列入", "的"})
 _BINDING = frozenset({"duty", "prohibition", "preference"})
 _POSITIVE: tuple[Force, ...] = ("provision", "preference", "encouragement", "duty")
 _WANTED: dict[FormKind, tuple[Force, ...]] = {
@@ -155,17 +155,23 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
         wanted = ("provision",)  # "展位费能资助吗？": the sentence that gives money for it, not one that encourages
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
+    if form.negated and form.kind in ("permission", "obligation") \
+            and any(forces(p) & {"prohibition", "duty"} for p in pieces(clause_text)):
+        wanted = ("prohibition", "duty")  # "可以不考虑…吗？" turns on what binds
     in_quote = pieces(quote)
     if not wanted:
         return quote
-    if len(in_quote) == 1 and forces(quote) & set(wanted):
+    if len(in_quote) == 1 and forces(quote) & set(wanted) and _overlap(quote, _specific(words)):
         return quote
-    # One sentence: of the quote when it has the force asked about, else of the whole clause.
-    candidates = [p for p in in_quote if forces(p) & set(wanted)] or [
-        p for p in pieces(clause_text) if forces(p) & set(wanted)]
+    # One sentence: of the quote when it has the force asked about and is about the question's own
+    # words, else of the whole clause (the one sharing most of them).
+    specific = _specific(words)
+    quoted = [p for p in in_quote if forces(p) & set(wanted)]
+    whole = [p for p in pieces(clause_text) if forces(p) & set(wanted)]
+    candidates = quoted if quoted and (any(_overlap(p, specific) for p in quoted) or not whole) else whole
     if not candidates:
         return quote
-    return max(candidates, key=lambda p: (_overlap(p, words), -candidates.index(p)))
+    return max(candidates, key=lambda p: (_overlap(p, specific), _overlap(p, words), -candidates.index(p)))
 
 
 def supporting(form: QuestionForm, decisive: str, clause_text: str, words: Sequence[str]) -> tuple[str, ...]:

@@ -34,6 +34,10 @@ OTHER_REGIONS = (
 
 _QUESTION_WORD = re.compile(r"[哪怎吗呢啥]|什么|多少|几[个项条种类方年次]")
 
+#: A figure or a relative time the asker states about their case (600, 万, 去年): no topic of its own.
+_AMOUNT_OR_TIME = re.compile(r"^(?:[\d.,%]+|[\d.]*[万亿千百元]+|去年|今年|前年|明年|后年|上年|本年|当年|上个月|下个月|这个月|"
+                             r"年底|年初|月底|月初|半年|上半年|下半年)$")
+
 #: Below this share of the question's weighted meaning, the KB does not cover the question.
 MIN_COVERAGE = 0.15
 
@@ -76,7 +80,7 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
         unknown_english = [w for w in unknown_english if not kb.knows_word(w)]  # OEM is in the text
         words = [w for w in words if not re.fullmatch(r"[a-z0-9'&\-]+", w)]  # English words judged via glossary
     # 哪些方面, 怎么样, 一劳永逸, 要不要: the ask, not the topic (asking words are neither known nor unknown)
-    words = [w for w in words if not _QUESTION_WORD.search(w) and w not in asking_words()]
+    words = [w for w in words if not _QUESTION_WORD.search(w) and w not in asking_words() and not _AMOUNT_OR_TIME.match(w)]
     if not words and not unknown_english:
         return ScopeVerdict(False, 0.0, "empty")
     topics = uncovered_topics()

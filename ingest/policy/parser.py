@@ -121,10 +121,10 @@ def parse_text(text: str, *, doc_id: str | None = None, source: str = "", title:
             number_line = line
         elif stage == "title" and _LETTERHEAD.search(line) and len(line) <= 30 and not title_lines:
             continue  # 发文机关标志 such as "浙江省经济和信息化委员会文件"
-        elif stage == "title" and title_lines and (split := _ADDRESSEES_THEN_TEXT.match(line)):
+        elif stage == "title" and (title_lines or line.startswith("各")) and (split := _ADDRESSEES_THEN_TEXT.match(line)):
             addressees, stage = split.group(1), "preamble"
             preamble.append(split.group(2))
-        elif stage == "title" and _ADDRESSEES.match(line) and title_lines:
+        elif stage == "title" and _ADDRESSEES.match(line):  # a line ending in ： addresses; it is never the title
             addressees, stage = line, "preamble"
         elif stage == "title" and len(line) <= 60 and not re.search(r"[。；]", line):
             title_lines.append(line)
