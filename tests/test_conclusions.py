@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.conclusion import conclude, shared_words
+from bot.answer.conclusion import conclude
+from bot.answer.conditions import shared_words
 from bot.answer.form import question_parts, read_form
 from bot.answer.leading import force_first
 from bot.app import Services
@@ -225,6 +226,11 @@ def test_near_misses_sound_or_look_alike() -> None:
     ("财政奖励有没有具体金额？", "对列入《目录》的产品给予一定财政资金奖励。", "not_specified"),
     ("展位费资助是按什么比例给的？", "按相关管理办法给予一定比例的展位费资助。", "not_specified"),
     ("这个政策有效期到哪年？", "到2015年，规模以上工业新产品产值年均增长15%。", "not_specified"),
+    # a ban on a case the asker says they are in ("已获得补贴的，不得再提出…") answers "may we?" with no
+    ("我们去年已经拿过一次省里的保费补贴了，今年还能再申请吗？",
+     "同一首台（套）装备产品只能享受一次省级保费补贴，已获得补贴的，不得再提出保费补贴申请。", "no"),
+    ("我们还没拿过保费补贴，能申请吗？",
+     "同一首台（套）装备产品只能享受一次省级保费补贴，已获得补贴的，不得再提出保费补贴申请。", "informational"),
 ])
 def test_a_value_question_is_answered_only_by_that_kind_of_value(question: str, sentence: str, kind: str) -> None:
     lexicon = shared_lexicon()

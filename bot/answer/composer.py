@@ -17,11 +17,12 @@ from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
 from bot.answer.clause_extras import lead_in_of, outline, part_points, where_detail_lives
-from bot.answer.conclusion import Concluded, conclude, shared_words
+from bot.answer.conclusion import conclude
+from bot.answer.conditions import shared_words
 from bot.answer.form import read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.leading import force_first
-from bot.answer.leads import lead_templates
+from bot.answer.limits import within_limits
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
 from bot.answer.premises import settled_by_the_case
 from bot.answer.question import Question
@@ -43,16 +44,11 @@ from knowledge.kb.models import Citation, ScoredClause
 from knowledge.retrieval.hybrid import HybridRetriever
 from knowledge.rules.engine import evaluate
 from knowledge.rules.loader import Rule, load_rules
-from knowledge.text.modality import pieces_with
 
 _APPLYING = re.compile(r"申请|申报|评选|认定|入选|参评|评上|评精品|qualif|apply|eligib", re.IGNORECASE)
 _THIS_PROGRAMME = re.compile(r"浙江制造精品|精品|目录|zhejiang made|catalog", re.IGNORECASE)
-#: Words naming the programme itself: every clause is about them, so they tie no answer to the question.
-_PROGRAMME_WORD = re.compile(r"浙江制造精品|浙江制造|精品|目录|目录产品|产品|企业|政策|文件|浙江|我省|zhejiang|catalog(ue)?|policy",
-                             re.IGNORECASE)
 HOME_PROBE = "我省 产品 认定 重点选择"  # which province's products a policy recognises
 MAX_CITATIONS = 3
-UNSURE_COVERAGE = 0.25  # below this share of known question words, a yes would rest on a guess
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
 
 
@@ -114,30 +110,6 @@ class AnswerComposer:
             quote=select_quote(self.kb, clause, words, query_vector),
             text=clause.text,
         )
-
-    def _within_limits(self, concluded: Concluded, citations: list[Citation], scope: Any, english: bool,
-                       elsewhere: bool, topic_words: list[str]) -> tuple[Concluded, list[Citation]] | None:
-        """What the reading of the question allows: for an enterprise of another province, 不可以 on the
-        clause that says 我省 (None when no clause does: out of scope); for a question mostly not
-        understood (typos, unknown terms), no yes on a guess."""
-        if elsewhere:
-            home = next((c for c in [*citations, *self.policy_context(HOME_PROBE, 3)] if "我省" in c.text), None)
-            if home is None:
-                return None
-            citations = [home, *(c for c in citations if c.clause_id != home.clause_id)]
-            concluded = dataclasses.replace(concluded, kind="no", decisive=pieces_with(home.text, "我省"), support=(),
-                                            lead=("No: the policy recognises products of “我省”, Zhejiang province."
-                                                  if english else "不可以。本文件认定的是“我省”（浙江省）的产品。"))
-        if concluded.kind in ("yes", "conditional") and not shared_words(self.kb.lexicon.canonicalize(concluded.decisive),
-                                                                         topic_words):
-            # a yes must rest on a sentence about what was asked, not only on the programme's name (精品)
-            concluded = dataclasses.replace(concluded, kind="informational", lead=lead_templates(english)["open"])
-        elif concluded.kind in ("yes", "conditional") and scope.coverage < UNSURE_COVERAGE:
-            unknown = "、".join(scope.unknown_words[:5])
-            concluded = dataclasses.replace(concluded, kind="informational", lead=(
-                f"Some words were not recognised ({unknown}); according to the policy:" if english
-                else f"问题中有未能识别的词（{unknown}），请核对用词。根据文件规定："))
-        return concluded, citations
 
     def _is_policy_talk(self, text: str) -> bool:
         """True when every word of ``text`` is the policy's own (a rule question, not a product need)."""
@@ -270,8 +242,8 @@ class AnswerComposer:
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
-        topic_words = [w for w in words if not _PROGRAMME_WORD.fullmatch(w)]
-        limited = self._within_limits(concluded, citations, scope, english, elsewhere, topic_words)
+        home = (lambda: self.policy_context(HOME_PROBE, 3)) if elsewhere else None
+        limited = within_limits(concluded, citations, scope, english, home, words, kb.lexicon.canonicalize)
         if limited is None:
             return self._out_of_scope(english, started, t1 - t0)
         concluded, citations = limited

@@ -16,36 +16,33 @@ the one the conclusion rests on. Templates never carry a number, date or body of
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answer.answer import Conclusion
 from bot.answer.asked_values import asked_value
+from bot.answer.conditions import (
+    ASKS_MONEY,
+    CASE,
+    GENERIC,
+    WordsOf,
+    condition_of,
+    overlap,
+    scope_of,
+    specific,
+    stated_in,
+)
 from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
 from bot.answer.premises import premise_contradicted
-from knowledge.text.modality import Force, find, forces, pieces
+from knowledge.text.modality import Force, forces, pieces
 
-_CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80}?)的(?=《目录》|产品|项目|[，,])"
-                        r"|对(?!列入《目录》的产品)(?P<t>[^，。；]{2,60})的[^，。；的]{1,8}(?=优先|给予|实施|不得|须)"
-                        r"|(?P<r>具有[^。；]{2,60}?)的(?=[^。；]{0,8}产品)|(?P<w>如果[^。；]{2,80}?时)"
-                        r"|(?P<s>在符合条件的情况下|同等条件下)|(?P<x>除[^，。；]{1,30}外)")
 _VALUE = {
     "quantity": re.compile(r"\d|百分之|[一二两三四五六七八九十百千万]+(年|项|个|元|倍|亿|成|家|次|以上)"),
     "time": re.compile(r"\d{4}年|[一二两三四五六七八九十]+年|年度|每年|定期|自[^，。；]{1,12}之日起|之日|期限|分批|分阶段"),
     "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人|厂家|生产者|供应者|专家"),
     "criteria": re.compile(r"具有|具备|高于|符合[^。；]{0,6}条件"),
 }
-_COUNTED = re.compile(r"([\d一二两三四五六七八九十]+)\s*(个|年|项|家|倍|%)")
-
-
-def _counted_units(text: str) -> set[str]:
-    """The units the question counts in (三个 → 个, 2年 → 年; "three brands" → 个)."""
-    return {unit for _, unit in _COUNTED.findall(text)} | ({"个"} if re.search(r"\b(one|two|three|four|five|\d+) (or more )?brands", text, re.I) else set())
-
-
-_CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")
-_GENERIC = frozenset({"目录", "产品", "目录产品", "精品", "浙江制造", "浙江制造精品", "企业", "项目", "列入", "的"})
 _BINDING = frozenset({"duty", "prohibition", "preference"})
 _POSITIVE: tuple[Force, ...] = ("provision", "preference", "encouragement", "duty")
 _WANTED: dict[FormKind, tuple[Force, ...]] = {
@@ -56,7 +53,6 @@ _WANTED: dict[FormKind, tuple[Force, ...]] = {
 }
 
 
-WordsOf = Callable[[str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -69,89 +65,27 @@ class Concluded:
     support: tuple[str, ...] = ()  # further sentences of that clause bearing on the same question
 
 
-@dataclass(frozen=True)
-class Condition:
-    """A condition a sentence states, verbatim: a requirement (对…的), a circumstance (同等条件下) or an
-    exception (除…外)."""
-
-    text: str
-    kind: str  # requirement | circumstance | exception
-
-
-def condition_of(sentence: str) -> Condition | None:
-    """The first condition ``sentence`` states, or None."""
-    m = _CONDITION.search(sentence)
-    if m is None:
-        return None
-    text = m.group("c") or m.group("t") or m.group("r") or m.group("w")
-    if text:
-        return Condition(text, "requirement")
-    return Condition(m.group("s"), "circumstance") if m.group("s") else Condition(m.group("x"), "exception")
-
-
-def stated_in(condition: str, question: str, question_words: Sequence[str], words_of: WordsOf) -> bool:
-    """True when the question itself states the condition: over a third of the condition's content
-    words (canonical forms: 省里 = 省级) are among the question's; for a condition of only generic
-    words (除《目录》中没有的产品外), its remaining wording occurs in the question."""
-    figures = _COUNTED.findall(condition)
-    if figures and not any(unit in _counted_units(question) for _, unit in figures):
-        return False  # "三个以上品牌" is not stated by a question that names no number of brands
-    wanted = {w for w in words_of(condition) if w not in _GENERIC and len(w) > 1}
-    if not wanted:  # 除《目录》中没有的产品外: its words in order, close together (目录…没有…产品)
-        tokens = [t for t in re.split(r"[《》“”，、的中除外]+", condition) if t]
-        return bool(tokens) and re.search(".{0,12}".join(map(re.escape, tokens)), question) is not None
-    return len(wanted & set(question_words)) >= 0.35 * len(wanted)
-
-
-def _scope_of(sentence: str) -> str:
-    """The part of a sentence naming whom it covers (up to the first comma after the scope words)."""
-    m = find("public_scope", sentence)
-    if m is None:
-        return ""
-    head = sentence[: m.start()]
-    start = max(head.rfind("，"), head.rfind("；"), head.rfind("。")) + 1
-    end = sentence.find("，", m.end())
-    return sentence[start: end if end > 0 else len(sentence)].strip("，。； ")
-
-
-def _specific(words: Sequence[str]) -> list[str]:
-    """The question's words without those every answer shares (目录, 产品 …) and without money words."""
-    return [w for w in words if w not in _GENERIC and not _ASKS_MONEY.fullmatch(w)]
-
-
-def shared_words(text: str, words: Sequence[str]) -> int:
-    """How many of the question's own words (not 目录, 产品 … nor money words) ``text`` contains."""
-    folded = text.replace("《", "").replace("》", "")
-    return sum(1 for w in set(_specific(words)) if len(w) > 1 and w in folded)
-
-
-def _overlap(text: str, words: Sequence[str]) -> int:
-    """How much of the question ``text`` repeats: the length of the (multi-character) words it contains."""
-    folded = text.replace("《", "").replace("》", "")
-    return sum(len(w) for w in set(words) if len(w) > 1 and w in folded)
-
-
 def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: Sequence[str],
                       question: str = "") -> str:
     """The sentence of the clause the conclusion rests on: the quote, unless the form needs a force
     the quote lacks and another sentence of the clause has it (the one sharing most question words)."""
     limits = [p for p in pieces(clause_text) if "time_limit" in forces(p)] if form.lasting else []
     if limits:  # "是永久的吗？" rests on what ends it (退出机制, 二年内)
-        return max(limits, key=lambda p: (_overlap(p, words), -limits.index(p)))
+        return max(limits, key=lambda p: (overlap(p, words), -limits.index(p)))
     if form.kind in _VALUE or form.kind in ("confirm", "procedure"):  # the sentence about what is asked
         parts = pieces(clause_text) or [quote]
         named = _VALUE["actor"] if form.kind == "actor" else None  # "谁负责…？": a sentence naming a body
         kind = asked_value(question) if form.kind in ("quantity", "time") else None  # "几天？": one saying 5个工作日
-        return max(parts, key=lambda p: (bool(named and named.search(p) and _overlap(p, words)),
-                                         bool(kind and kind.stated.search(p) and _overlap(p, words)),
-                                         _overlap(p, words), p == quote))
+        return max(parts, key=lambda p: (bool(named and named.search(p) and overlap(p, words)),
+                                         bool(kind and kind.stated.search(p) and overlap(p, words)),
+                                         overlap(p, words), p == quote))
     if form.project == "private" and (form.kind == "obligation" or form.negated):  # whose projects a duty binds
         scoped = [p for p in pieces(clause_text) if "public_scope" in forces(p) and forces(p) & _BINDING]
         if scoped:
-            return max(scoped, key=lambda p: (_overlap(p, words), -scoped.index(p)))
+            return max(scoped, key=lambda p: (overlap(p, words), -scoped.index(p)))
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
-    if form.kind in ("existence", "permission", "confirm") and _ASKS_MONEY.search(asked_sentence(question)) \
-            and any("provision" in forces(p) and _overlap(p, _specific(words)) >= 2 for p in pieces(clause_text)):
+    if form.kind in ("existence", "permission", "confirm") and ASKS_MONEY.search(asked_sentence(question)) \
+            and any("provision" in forces(p) and overlap(p, specific(words)) >= 2 for p in pieces(clause_text)):
         wanted = ("provision",)  # "展位费能资助吗？": the sentence that gives money for it, not one that encourages
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
@@ -161,24 +95,24 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
     in_quote = pieces(quote)
     if not wanted:
         return quote
-    if len(in_quote) == 1 and forces(quote) & set(wanted) and _overlap(quote, _specific(words)):
+    if len(in_quote) == 1 and forces(quote) & set(wanted) and overlap(quote, specific(words)):
         return quote
     # One sentence: of the quote when it has the force asked about and is about the question's own
     # words, else of the whole clause (the one sharing most of them).
-    specific = _specific(words)
+    own = specific(words)
     quoted = [p for p in in_quote if forces(p) & set(wanted)]
     whole = [p for p in pieces(clause_text) if forces(p) & set(wanted)]
-    candidates = quoted if quoted and (any(_overlap(p, specific) for p in quoted) or not whole) else whole
+    candidates = quoted if quoted and (any(overlap(p, own) for p in quoted) or not whole) else whole
     if not candidates:
         return quote
-    return max(candidates, key=lambda p: (_overlap(p, specific), _overlap(p, words), -candidates.index(p)))
+    return max(candidates, key=lambda p: (overlap(p, own), overlap(p, words), -candidates.index(p)))
 
 
 def supporting(form: QuestionForm, decisive: str, clause_text: str, words: Sequence[str]) -> tuple[str, ...]:
     """Another sentence of the clause that bears on the question, a point of its own: for an
     obligation or permission question one with the force it turns on (不得排斥 beside 同等条件下优先);
     otherwise the one sharing most question words, when it shares at least two."""
-    asked = {w for w in words if len(w) > 1 and w not in _GENERIC}
+    asked = {w for w in words if len(w) > 1 and w not in GENERIC}
     others = [p for p in pieces(clause_text) if p not in decisive and len(p) > 20]  # not a heading
     if form.kind in ("obligation", "permission") and not form.excluding:
         wanted = set(_WANTED[form.kind])
@@ -200,7 +134,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     found = forces(sentence)
     inherited = forces(lead_in) & {"prohibition", "duty", "provision"} if not found & _BINDING else frozenset()
     if "prohibition" in inherited and form.kind in ("permission", "existence", "confirm") \
-            and _overlap(sentence, _specific(words)) >= 2:
+            and overlap(sentence, specific(words)) >= 2:
         return Concluded("no", w["not_listed"], sentence, ())  # the asker's case is one the lead-in rules out
     found |= inherited
 
@@ -219,8 +153,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     bound = found & {"duty", "prohibition", "preference"}
     if form.project == "private" and bound and "public_scope" in found:
         if form.negated and form.kind != "existence":  # "私企可以不考虑目录产品吗？": it is not bound
-            return done("yes", "free_for_you", s=_scope_of(sentence))
-        return done("no", "not_for_you", s=_scope_of(sentence))
+            return done("yes", "free_for_you", s=scope_of(sentence))
+        return done("no", "not_for_you", s=scope_of(sentence))
     if form.excluding:
         banned = "prohibition" in found or "须允许" in sentence
         if form.states_ban:  # "是不是不允许排斥…？" confirms the ban
@@ -237,9 +171,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if form.kind == "obligation":
         if exception_applies and condition is not None:
             return done("no", "exception", c=condition.text)
-        case = _CASE.search(sentence)  # 如允许…的 / 如果…时: a duty only in that case
+        case = CASE.search(sentence)  # 如允许…的 / 如果…时: a duty only in that case
         if "duty" in found and case is not None and not stated_in(case.group(0), question, words, words_of):
-            if _overlap(case.group(0), words) >= 2:  # asked about that case: required in it
+            if overlap(case.group(0), words) >= 2:  # asked about that case: required in it
                 return done("conditional", "must_cond", c=case.group(0))
             return done("no", "not_must")  # asked in general: not required (only in a case)
         if "preference" in found:  # 应优先 / 同等条件下优先: a duty to prefer, not to buy or cite
@@ -248,7 +182,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             if "public_scope" not in found:  # a preference of someone else (财政部门优先支持…), not a duty of the asker
                 return done("informational", "open")
             if form.project != "public":  # whose projects it binds, quoted
-                return done("conditional", "must_cond", c=_scope_of(sentence))
+                return done("conditional", "must_cond", c=scope_of(sentence))
             # 同等条件下 is what "priority" means: only a claim for every purchase (in every case) turns on it
             if condition and condition.kind != "exception" and not stated_in(condition.text, question, words, words_of) \
                     and (condition.kind != "circumstance" or form.universal):
@@ -274,20 +208,24 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if condition is not None and condition.kind == "circumstance" and _UNEQUAL.search(question) \
             and form.kind in ("permission", "existence", "confirm", "obligation"):
         return done("no", "unequal", c=condition.text)  # "报价比别家高，也能优先吗？": not on equal terms
-    if form.kind in ("existence", "permission", "confirm") and _ASKS_MONEY.search(asked_sentence(question)) \
+    if form.kind in ("existence", "permission", "confirm") and ASKS_MONEY.search(asked_sentence(question)) \
             and "provision" not in found:
         return done("not_specified", "not_specified")  # "电商平台有补贴吗？" against 鼓励…: no money is provided
     if form.kind in ("permission", "existence", "confirm"):
         # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
         takes_part = takes_part_in(question) and not form.excluding
         if form.kind == "permission" and "prohibition" in found and not takes_part:
+            banned_case = _BANNED_CASE.search(sentence)  # "已获得补贴的，不得再提出…": the case it bans
+            if banned_case and stated_in(banned_case.group("case"), question, words, words_of) \
+                    and not _NOT_DONE.search(question):
+                return done("no", "no")  # the asker says they are in that case
             return done("informational", "open")  # "may …?" against a 不得 sentence is never 可以
         positive = bool(found & set(_POSITIVE)) or ("prohibition" in found and "排斥" in sentence and takes_part)
         if not positive:
             return done("informational", "open")
         has = "has_" if form.kind == "existence" else ""
         # "国有企业投资的项目在不在优先采购的范围里？": asked whether it is among those covered.
-        covered = form.kind == "confirm" and _overlap(_scope_of(sentence), words) >= 4
+        covered = form.kind == "confirm" and overlap(scope_of(sentence), words) >= 4
         blocking = condition is not None and not covered and (form.kind != "confirm" or condition.kind != "exception")
         if condition and blocking and not stated_in(condition.text, question, words, words_of) and not exception_applies:
             suffix = {"requirement": "", "circumstance": "_when", "exception": "_except"}[condition.kind]
@@ -299,9 +237,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
 #: The asker describing terms that are not equal (a higher price, other specifications).
 _UNEQUAL = re.compile(r"(报价|价格|价钱|费用|技术|质量|参数)[^，。？?]{0,6}(高|贵|低|差|不如|不一样|不同)|比[^，。？?]{1,8}(高|贵|差|低)"
                       r"|更贵|贵了|高出|高了|not equal|more expensive|higher (price|bid)|pricier|costs? more", re.IGNORECASE)
-#: Asks for money or a waiver (a provision), not for support or priority in general.
-_ASKS_MONEY = re.compile(r"补贴|补助|补帖|资助|奖励|奖金|减免|免费|贴息|给钱|发钱|拨款|subsid|grant|reward|bonus|cash|money",
-                         re.IGNORECASE)
+_NOT_DONE = re.compile(r"(没|未|不曾|从未|还没|尚未)[^，。？?]{0,3}(拿|获|享受|领|得到|申请|用)|\b(not|never) (yet )?(received|got|claimed)",
+                       re.IGNORECASE)
+_BANNED_CASE = re.compile(r"(?:^|[，,；;。])(?P<case>[^，,；;。]{2,30})的[，,](?:[^，,；;。]{0,6})(?:不得|不予|不能|不准)")
 _PREFERRING = re.compile(r"优先|先选|先买|先用|prefer|priorit", re.IGNORECASE)  # asks about the preference itself
 _TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(不|不得|不能|不准|禁止|严禁|\bnot|n't|\bno)\s*$", re.IGNORECASE)

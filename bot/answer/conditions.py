@@ -1,0 +1,100 @@
+"""What a policy sentence makes its statement depend on, and how much of it a question states.
+
+- a requirement (对…的产品), a circumstance (同等条件下) or an exception (除…外): :func:`condition_of`;
+- whether the question itself states it (over a third of its words, and any count it names):
+  :func:`stated_in`;
+- whom a sentence binds (政府采购、国有企业投资的项目…): :func:`scope_of`;
+- the question's own words in a sentence, not the programme's name every clause shares: :func:`shared_words`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from knowledge.text.modality import find
+
+WordsOf = Callable[[str], list[str]]
+
+_CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80}?)的(?=《目录》|产品|项目|[，,])"
+                        r"|对(?!列入《目录》的产品)(?P<t>[^，。；]{2,60})的[^，。；的]{1,8}(?=优先|给予|实施|不得|须)"
+                        r"|(?P<r>具有[^。；]{2,60}?)的(?=[^。；]{0,8}产品)|(?P<w>如果[^。；]{2,80}?时)"
+                        r"|(?P<s>在符合条件的情况下|同等条件下)|(?P<x>除[^，。；]{1,30}外)")
+_COUNTED = re.compile(r"([\d一二两三四五六七八九十]+)\s*(个|年|项|家|倍|%)")
+
+
+def _counted_units(text: str) -> set[str]:
+    """The units the question counts in (三个 → 个, 2年 → 年; "three brands" → 个)."""
+    return {unit for _, unit in _COUNTED.findall(text)} | ({"个"} if re.search(r"\b(one|two|three|four|five|\d+) (or more )?brands", text, re.I) else set())
+
+
+CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")
+GENERIC = frozenset({"目录", "产品", "目录产品", "精品", "浙江制造", "浙江制造精品", "企业", "项目", "列入", "的"})
+#: Asks for money or a waiver (a provision), not for support or priority in general.
+ASKS_MONEY = re.compile(r"补贴|补助|补帖|资助|奖励|奖金|减免|免费|贴息|给钱|发钱|拨款|subsid|grant|reward|bonus|cash|money",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition a sentence states, verbatim: a requirement (对…的), a circumstance (同等条件下) or an
+    exception (除…外)."""
+
+    text: str
+    kind: str  # requirement | circumstance | exception
+
+
+def condition_of(sentence: str) -> Condition | None:
+    """The first condition ``sentence`` states, or None."""
+    m = _CONDITION.search(sentence)
+    if m is None:
+        return None
+    text = m.group("c") or m.group("t") or m.group("r") or m.group("w")
+    if text:
+        return Condition(text, "requirement")
+    return Condition(m.group("s"), "circumstance") if m.group("s") else Condition(m.group("x"), "exception")
+
+
+def stated_in(condition: str, question: str, question_words: Sequence[str], words_of: WordsOf) -> bool:
+    """True when the question itself states the condition: over a third of the condition's content
+    words (canonical forms: 省里 = 省级) are among the question's; for a condition of only generic
+    words (除《目录》中没有的产品外), its remaining wording occurs in the question."""
+    figures = _COUNTED.findall(condition)
+    if figures and not any(unit in _counted_units(question) for _, unit in figures):
+        return False  # "三个以上品牌" is not stated by a question that names no number of brands
+    wanted = {w for w in words_of(condition) if w not in GENERIC and len(w) > 1}
+    if not wanted:  # 除《目录》中没有的产品外: its words in order, close together (目录…没有…产品)
+        tokens = [t for t in re.split(r"[《》“”，、的中除外]+", condition) if t]
+        return bool(tokens) and re.search(".{0,12}".join(map(re.escape, tokens)), question) is not None
+    return len(wanted & set(question_words)) >= 0.35 * len(wanted)
+
+
+def scope_of(sentence: str) -> str:
+    """The part of a sentence naming whom it covers (up to the first comma after the scope words)."""
+    m = find("public_scope", sentence)
+    if m is None:
+        return ""
+    head = sentence[: m.start()]
+    start = max(head.rfind("，"), head.rfind("；"), head.rfind("。")) + 1
+    end = sentence.find("，", m.end())
+    return sentence[start: end if end > 0 else len(sentence)].strip("，。； ")
+
+
+def specific(words: Sequence[str]) -> list[str]:
+    """The question's words without those every answer shares (目录, 产品 …) and without money words."""
+    return [w for w in words if w not in GENERIC and not ASKS_MONEY.fullmatch(w)]
+
+
+def shared_words(text: str, words: Sequence[str]) -> int:
+    """How many of the question's own words (not 目录, 产品 … nor money words) ``text`` contains."""
+    folded = text.replace("《", "").replace("》", "")
+    return sum(1 for w in set(specific(words)) if len(w) > 1 and w in folded)
+
+
+def overlap(text: str, words: Sequence[str]) -> int:
+    """How much of the question ``text`` repeats: the length of the (multi-character) words it contains."""
+    folded = text.replace("《", "").replace("》", "")
+    return sum(len(w) for w in set(words) if len(w) > 1 and w in folded)
+
+
