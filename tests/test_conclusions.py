@@ -129,6 +129,14 @@ def test_the_clause_that_asks_decides_the_form(question: str, kind: str) -> None
     assert read_form(question).kind == kind
 
 
+@pytest.mark.parametrize("question", ["Can a listed product be kept out of a state-funded tender?",
+                                      "May the buyer exclude catalogue products?", "能不能把目录产品拒之门外？"])
+def test_asking_to_keep_a_product_out_is_read_as_such(question: str) -> None:
+    assert read_form(question).excluding
+
+
+
+
 def test_a_multi_part_question_is_split_into_its_parts() -> None:
     parts = question_parts("目录谁负责编？是怎么公布的？已经入选的产品会不会被退出？")
     assert len(parts) == 3 and parts[-1].startswith("已经入选")
