@@ -19,7 +19,7 @@ from bot.answer.catalog.questions import CatalogQuestion, route_catalog
 from bot.answer.clause_extras import lead_in_of, outline, part_points, where_detail_lives
 from bot.answer.conclusion import conclude
 from bot.answer.conditions import shared_words
-from bot.answer.form import read_form
+from bot.answer.form import QuestionForm, read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.leading import force_first
 from bot.answer.limits import within_limits
@@ -152,8 +152,8 @@ class AnswerComposer:
         top = self.retriever.retrieve(question.text, k=1).clauses
         return not top or top[0].clause.doc_id in cited
 
-    def _verdict_answer(self, question: Question, facts: Mapping[str, Any], as_of: dt.date, started: float,
-                        own_case: bool) -> Answer | None:
+    def _verdict_answer(self, question: Question, form: QuestionForm, facts: Mapping[str, Any], as_of: dt.date,
+                        started: float, own_case: bool) -> Answer | None:
         asked = pick_rules(question.text, self.rules, dict(facts), profile_given=own_case)
         if asked is not None and not self._rules_cover(question):
             return None
@@ -166,7 +166,6 @@ class AnswerComposer:
         intent: Intent = topic if topic in ("eligibility", "incentive", "procurement") else (
             "procurement" if asked.buyer else "eligibility")
         text, conclusion = render_verdicts(verdicts, question.english), verdict_conclusion([v.status for v in verdicts])
-        form = read_form(question.text)
         if form.excluding and not form.states_ban and forbids(verdicts):  # "能不能排斥…？" against a 不得
             text, conclusion = forbidden_text(text, question.english), "no"
         finished = time.perf_counter()
@@ -183,19 +182,20 @@ class AnswerComposer:
         started = time.perf_counter()
         facts = facts or {}
         scope = assess_scope(self.kb, question.text)
+        form = read_form(question.text)  # read once: the verdict and the clause answer both turn on it
         answer = None
         if scope.reason not in ("injection", "other_region"):
-            answer = self._verdict_answer(question, facts, as_of or dt.date.today(), started, own_case)
+            answer = self._verdict_answer(question, form, facts, as_of or dt.date.today(), started, own_case)
             if answer is not None and answer.conclusion == "needs_info":
                 # Verdicts that only ask for more facts help someone filling in a case (a profile, a
                 # session, stated facts). When the clause itself settles the question — "不是必须",
                 # "全免？不是", "文件未作具体规定" — that answers it without asking for anything.
-                clause = self._answer(question, scope, started)
+                clause = self._answer(question, form, scope, started)
                 # "文件对精品企业的参展名额有什么说法？" asks what the text says, not for a verdict on a case.
-                asks_text = read_form(question.text).kind in ("open", "definition", "actor", "procedure", "criteria")
+                asks_text = form.kind in ("open", "definition", "actor", "procedure", "criteria")
                 if not (own_case or question.stated_facts) or asks_text or clause.conclusion in ("no", "not_specified"):
                     answer = clause
-        answer = answer or self._answer(question, scope, started)
+        answer = answer or self._answer(question, form, scope, started)
         return dataclasses.replace(answer, facts=facts)
 
     def _out_of_scope(self, english: bool, started: float, retrieve: float = 0.0) -> Answer:
@@ -203,9 +203,8 @@ class AnswerComposer:
         return Answer(out_of_scope_answer(self.kb, english), "out_of_scope", False, (), self.kb.version,
                       timings(retrieve, total - retrieve, total), conclusion="out_of_scope")
 
-    def _answer(self, question: Question, scope: Any, started: float) -> Answer:
+    def _answer(self, question: Question, form: QuestionForm, scope: Any, started: float) -> Answer:
         kb, english = self.kb, question.english
-        form = read_form(question.text)
         # "一直挂在目录里吗？" asks whether a standing lasts, "必须买目录里的吗？" a duty: rules, not products.
         rule_question = form.lasting or form.excluding or form.kind == "obligation"
         if self.catalog is not None and scope.reason not in ("injection", "other_region") and not rule_question:

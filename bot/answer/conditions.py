@@ -24,9 +24,12 @@ _CONDITION = re.compile(r"对(?!列入《目录》的产品)(?P<c>[^。；]{2,80
 _COUNTED = re.compile(r"([\d一二两三四五六七八九十]+)\s*(个|年|项|家|倍|%)")
 
 
+_EN_COUNT = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+) (or more )?[a-z]+", re.IGNORECASE)
+
+
 def _counted_units(text: str) -> set[str]:
-    """The units the question counts in (三个 → 个, 2年 → 年; "three brands" → 个)."""
-    return {unit for _, unit in _COUNTED.findall(text)} | ({"个"} if re.search(r"\b(one|two|three|four|five|\d+) (or more )?brands", text, re.I) else set())
+    """The units the question counts in (三个 → 个, 2年 → 年; an English count, "three brands" → 个)."""
+    return {unit for _, unit in _COUNTED.findall(text)} | ({"个"} if _EN_COUNT.search(text) else set())
 
 
 CASE = re.compile(r"如(?:果)?[^。；]{2,80}?(?:时|的)(?=，)")

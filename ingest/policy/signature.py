@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ingest.policy.numbering import find_marker
-from ingest.policy.web_chrome import iso_date
+from ingest.policy.web_chrome import iso_date, ymd
 from knowledge.text.normalize import normalize_whitespace, to_simplified
 from knowledge.text.numerals import cn_number
 
@@ -40,12 +40,7 @@ def normal_doc_number(number: str) -> str:
 def cn_date(text: str) -> str | None:
     """``text`` as YYYY-MM-DD when the whole of it is a date (2024年3月5日, 二○二四年三月五日), else None."""
     m = _DATE.match(text.translate(_ZEROS))
-    if not m:
-        return None
-    year, month, day = (cn_number(g) for g in m.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return ymd(*(cn_number(g) for g in m.groups())) if m else None
 
 
 def _is_org_line(raw: str) -> bool:

@@ -44,15 +44,15 @@ class PageMeta:
     published_on: str | None = None  # 发布时间 / 时间
 
 
+def ymd(year: int, month: int, day: int) -> str | None:
+    """YYYY-MM-DD, or None when month or day is out of range."""
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
 def iso_date(text: str) -> str | None:
     """The first date in ``text`` (2024年10月18日, 2024-10-18, 2024/10/18, 2024.10.18) as YYYY-MM-DD."""
     m = _DATE.search(text)
-    if not m:
-        return None
-    year, month, day = (int(g) for g in m.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return ymd(*(int(g) for g in m.groups())) if m else None
 
 
 def _simple(line: str) -> str:
