@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,19 @@ def test_a_year_said_the_short_way_picks_the_notice_of_that_year(services: Servi
     assert answer.citations[0].doc_id == "notice-2022"
     assert "5000万元" in answer.answer and "出处：浙经信技术〔2022〕91号" in answer.answer
     assert _first_doc(services, "25年申报主营业务收入要多少？") == "notice-2025"
+
+
+ALONE_QUESTIONS = ("目录产品有没有退出机制？", "政府采购是不是必须买目录里的产品？", "参加展会的展位费有补助吗？",
+                   "“技术先进、设计新颖、质量可靠、效益优良”是对什么的要求？", "动态考评由谁负责？")
+
+
+def test_adding_notices_keeps_the_policys_own_clauses_in_their_order(services: Services, tmp_path: Path) -> None:
+    # A notice changes the KB-wide word statistics; 573号's own clauses still rank as they did alone.
+    alone = build_services(BotSettings(data_dir=tmp_path / "alone", embedder="hash"))
+
+    def policy_order(s: Services, question: str) -> list[str]:
+        hits = s.assistant.versions.current().retriever.retrieve(question, k=12).clauses
+        return [h.clause.clause_id for h in hits if h.clause.doc_id == "zjjx-2013-573"][:3]
+
+    for question in ALONE_QUESTIONS:
+        assert policy_order(services, question) == policy_order(alone, question), question

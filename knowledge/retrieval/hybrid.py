@@ -10,6 +10,7 @@ import numpy as np
 from knowledge.kb.knowledge_base import KnowledgeBase
 from knowledge.kb.models import ScoredClause
 from knowledge.retrieval.document_prior import DocumentPrior
+from knowledge.retrieval.local_order import document_indexes, local_fusion, reorder_within_documents
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class HybridRetriever:
                         "heading": heading_weight}
         self.candidates = candidates
         self.prior = DocumentPrior(kb)
+        self.by_document = document_indexes(kb) if len(kb.documents) > 1 else {}
 
     def _top(self, scores: np.ndarray) -> list[tuple[int, float]]:
         top = np.argsort(-scores)[: self.candidates]
@@ -82,7 +84,8 @@ class HybridRetriever:
         dense_hits = [(index_of[pid], sim) for pid, sim in kb.dense.search(qvec, self.candidates)
                       if pid in index_of]
         sparse_hits = self._top(kb.sparse.scores(tokens))
-        bigram_hits = self._top(kb.bigrams.scores(kb.lexicon.char_bigrams(kb.lexicon.query_text(lexical))))
+        grams = kb.lexicon.char_bigrams(kb.lexicon.query_text(lexical))
+        bigram_hits = self._top(kb.bigrams.scores(grams))
 
         channels = {
             "dense": _best_per_clause(kb, dense_hits),
@@ -109,6 +112,15 @@ class HybridRetriever:
         for key, bonus in self.prior.clause_bonus(question).items():  # the base policy's own clause on it
             if key in fused:
                 fused[key] += bonus
+        if self.by_document:  # several documents: each ranks its own clauses as if it were alone
+            heading = channels["heading"]
+
+            def local(doc_id: str) -> dict[tuple[str, str], float]:
+                return local_fusion(kb, self.by_document[doc_id], tokens=tokens, bigrams=grams, query_vector=qvec,
+                                    heading={k: s for k, s in heading.items() if k[0] == doc_id},
+                                    weights=self.weights, rrf_k=self.rrf_k, candidates=self.candidates)
+
+            fused = reorder_within_documents(fused, local)
         dense_best, sparse_best = channels["dense"], channels["sparse"]
         ordered = sorted(fused, key=lambda key: fused[key], reverse=True)[:k]
         clauses = [
