@@ -276,5 +276,5 @@ def test_the_clause_stating_the_asked_figure_leads() -> None:
     days = cite("四", "拟认定名单在省经信厅网站公示5个工作日。")
     other = cite("五", "企业应在15个工作日内补正材料。")
     shared = lambda text: shared_words(lexicon.canonicalize(text), words)  # noqa: E731
-    assert force_first(read_form(question), question, [first], lambda: [other, days], shared)[0] is days
-    assert force_first(read_form(question), question, [first], lambda: [other], shared)[0] is first
+    assert force_first(read_form(question), question, [first], lambda _: [other, days], shared)[0] is days
+    assert force_first(read_form(question), question, [first], lambda _: [other], shared)[0] is first

@@ -132,3 +132,11 @@ def test_adding_notices_keeps_the_policys_own_clauses_in_their_order(services: S
 
     for question in ALONE_QUESTIONS:
         assert policy_order(services, question) == policy_order(alone, question), question
+
+
+def test_a_deadline_question_is_answered_by_the_notices_date_not_its_title_lines(services: Services) -> None:
+    # The title, 文号 and preamble share the most words with the question; the date is in 二、时间安排.
+    answer = services.assistant.ask("2022年度精品申报是几号截止的？")
+    assert answer.citations[0].doc_id == "notice-2022", [c.doc_id for c in answer.citations]
+    assert "2022年6月30日前" in answer.citations[0].quote
+    assert answer.conclusion == "informational"

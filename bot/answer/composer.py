@@ -49,6 +49,7 @@ _APPLYING = re.compile(r"申请|申报|评选|认定|入选|参评|评上|评精
 _THIS_PROGRAMME = re.compile(r"浙江制造精品|精品|目录|zhejiang made|catalog", re.IGNORECASE)
 HOME_PROBE = "我省 产品 认定 重点选择"  # which province's products a policy recognises
 MAX_CITATIONS = 3
+FURTHER = 12  # how deep to look for the clause a question's form or asked value needs
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
 
 
@@ -92,6 +93,12 @@ class AnswerComposer:
             if not _is_heading_only(hit) and hit.sparse >= 0.5 * best.sparse and not self._other_year(best, hit):
                 chosen.append(hit)
         return chosen
+
+    def _further(self, question: str, words: list[str], doc_id: str) -> list[Citation]:
+        """The clauses of ``doc_id`` that best match ``question``, quoted and verified."""
+        result = self.retriever.retrieve(question, k=FURTHER, doc_ids={doc_id})
+        hits = [self._citation(h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)]
+        return verify_citations(self.kb, hits, {h.clause.key for h in result.clauses})[0]
 
     def _other_year(self, best: ScoredClause, hit: ScoredClause) -> bool:
         series = self.kb.documents[best.clause.doc_id].series
@@ -234,9 +241,10 @@ class AnswerComposer:
         citations, _dropped = verify_citations(kb, candidates, retrieved)
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
-        # the clause whose sentence has the force the form turns on leads
-        citations = force_first(form, question.text, citations, lambda: verify_citations(kb, [self._citation(
-            h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0],
+        # the clause whose sentence has the force the form turns on leads (or states the value asked)
+        citations = force_first(form, question.text, citations, lambda doc_id: self._further(
+            question.text, words, doc_id) if doc_id else verify_citations(kb, [self._citation(
+                h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0],
             lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))

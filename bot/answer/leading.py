@@ -41,33 +41,38 @@ def has_sentence(text: str, needed: Callable[[str], bool]) -> bool:
     return any(needed(p) for p in pieces(text))
 
 
-def value_first(form: QuestionForm, question: str, citations: list[Citation], others: Callable[[], Sequence[Citation]],
+def value_first(form: QuestionForm, question: str, citations: list[Citation],
+                others: Callable[[str | None], Sequence[Citation]],
                 shared: Callable[[str], int]) -> list[Citation]:
     """For a question asking a figure of a kind (比例, 金额, 几天, 截止日期), the clause that states one
     first, when the first does not: a cited one, else a further retrieved one of the same document
-    that shares as many of the question's own words (``shared``, at least two) as the first — a figure
-    in a clause about something else answers nothing."""
+    (``others(doc_id)``) that shares as many of the question's own words (``shared``, at least two) as
+    the first — a figure in a clause about something else answers nothing. For a date one shared word
+    will do: a document's dates are those of its procedure, and the clauses that share the most words
+    with "2022年度精品申报几号截止？" are the ones repeating the notice's title (the 申报书 line)."""
     kind = asked_value(question) if form.kind in ("quantity", "time") else None
     if kind is None or kind.name == "number" or not citations or states_value(kind, citations[0].text):
         return citations
     for i, citation in enumerate(citations[1:], 1):
         if states_value(kind, citation.text):
             return [citation, *citations[:i], *citations[i + 1:]]
-    least = max(2, shared(citations[0].text))  # about the question at least as much as the first one
-    extra = next((c for c in others() if c.doc_id == citations[0].doc_id and states_value(kind, c.text)
+    # about the question at least as much as the first one
+    least = 1 if kind.name == "deadline" else max(2, shared(citations[0].text))
+    extra = next((c for c in others(citations[0].doc_id) if states_value(kind, c.text)
                   and shared(c.text) >= least and c.clause_id not in {x.clause_id for x in citations}), None)
     return [extra, *citations] if extra is not None else citations
 
 
 def force_first(form: QuestionForm, question: str, citations: list[Citation],
-                others: Callable[[], Sequence[Citation]], shared: Callable[[str], int] = lambda _: 0) -> list[Citation]:
+                others: Callable[[str | None], Sequence[Citation]], shared: Callable[[str], int] = lambda _: 0
+                ) -> list[Citation]:
     """``citations`` with the one holding the sentence ``form`` turns on first: a cited clause, else one
-    of ``others`` (further retrieved clauses, quoted and verified); unchanged when none holds it."""
+    of ``others(None)`` (further retrieved clauses, quoted and verified); unchanged when none holds it."""
     needed = needed_sentence(form)
     if needed is None or not citations or has_sentence(citations[0].text, needed):
         return citations if needed is not None else value_first(form, question, citations, others, shared)
     for i, citation in enumerate(citations[1:], 1):
         if has_sentence(citation.text, needed):
             return [citation, *citations[:i], *citations[i + 1:]]
-    extra = next((c for c in others() if has_sentence(c.text, needed)), None)
+    extra = next((c for c in others(None) if has_sentence(c.text, needed)), None)
     return [extra, *citations] if extra is not None else citations

@@ -112,15 +112,23 @@ class HybridRetriever:
         for key, bonus in self.prior.clause_bonus(question).items():  # the base policy's own clause on it
             if key in fused:
                 fused[key] += bonus
-        if self.by_document:  # several documents: each ranks its own clauses as if it were alone
+        if self.by_document:
+            # Several documents: each ranks its own clauses as if it were alone. A notice's title,
+            # preamble and attachment list repeat its year and programme, which pick the document
+            # (the prior), not the clause; the policy the notices cite keeps its own order.
             heading = channels["heading"]
 
             def local(doc_id: str) -> dict[tuple[str, str], float]:
                 return local_fusion(kb, self.by_document[doc_id], tokens=tokens, bigrams=grams, query_vector=qvec,
                                     heading={k: s for k, s in heading.items() if k[0] == doc_id},
-                                    weights=self.weights, rrf_k=self.rrf_k, candidates=self.candidates)
+                                    weights=self.weights, rrf_k=self.rrf_k, candidates=self.candidates,
+                                    special_damping=1.0 if doc_id in self.prior.base else SPECIAL_DAMPING)
 
-            fused = reorder_within_documents(fused, local)
+            if doc_ids is not None:  # asked within documents: every clause of theirs is a candidate
+                fused = {key: score for doc_id in doc_ids if doc_id in self.by_document
+                         for key, score in local(doc_id).items()}
+            else:
+                fused = reorder_within_documents(fused, local)
         dense_best, sparse_best = channels["dense"], channels["sparse"]
         ordered = sorted(fused, key=lambda key: fused[key], reverse=True)[:k]
         clauses = [

@@ -58,8 +58,9 @@ def _best_per_clause(kb: KnowledgeBase, positions: np.ndarray, scores: np.ndarra
 
 def local_fusion(kb: KnowledgeBase, index: DocumentIndex, *, tokens: list[str], bigrams: list[str],
                  query_vector: np.ndarray, heading: Mapping[Key, float], weights: Mapping[str, float],
-                 rrf_k: int, candidates: int) -> dict[Key, float]:
-    """Reciprocal-rank fusion of one document's clauses, each channel ranked within the document."""
+                 rrf_k: int, candidates: int, special_damping: float = 1.0) -> dict[Key, float]:
+    """Reciprocal-rank fusion of one document's clauses, each channel ranked within the document;
+    special parts the question does not ask for by name (``heading``) count ``special_damping``."""
     channels = {
         "dense": _best_per_clause(kb, index.positions, kb.passage_vectors[index.positions] @ query_vector + 1.0,
                                   candidates),
@@ -71,6 +72,10 @@ def local_fusion(kb: KnowledgeBase, index: DocumentIndex, *, tokens: list[str], 
     for name, best in channels.items():
         for rank, key in enumerate(sorted(best, key=lambda k: best[k], reverse=True), start=1):
             fused[key] = fused.get(key, 0.0) + weights[name] / (rrf_k + rank)
+    if special_damping != 1.0:
+        for key in fused:
+            if key not in heading and kb.clause(*key).kind == "special":
+                fused[key] *= special_damping
     return fused
 
 
