@@ -214,6 +214,13 @@ def test_near_miss_spellings_are_read_as_the_terms(typed: str, read: str) -> Non
     assert shared_lexicon().respell(typed, POLICY.read_text(encoding="utf-8")) == read
 
 
+def test_a_term_the_knowledge_base_writes_so_is_not_a_slip() -> None:
+    # 字/质 sound alike, so 品字 reads as 品质 — unless a document in the KB says 品字标 (made-up text).
+    question = "品字标的支持资金是谁给的？"
+    assert shared_lexicon().respell(question, "提升产品品质。") == "品质标的支持资金是谁给的？"
+    assert shared_lexicon().respell(question, "提升产品品质。获得“品字标浙江制造”认证的给予支持。") == question
+
+
 def test_near_misses_sound_or_look_alike() -> None:
     assert near_miss("够", "购") and near_miss("拍", "排") and near_miss("货", "贷") and near_miss("照", "造")
     assert not near_miss("能", "得") and not near_miss("购", "购")

@@ -179,7 +179,7 @@ class Lexicon:
         if found is None:
             terms = vocabulary(self._data_terms(), self.index_tokens(corpus) if corpus else ())
             found = Speller(terms, lambda text: self._jieba.lcut(text, HMM=False),
-                            lambda word: int(self._jieba.FREQ.get(word, 0)))
+                            lambda word: int(self._jieba.FREQ.get(word, 0)), corpus)
             if len(self._spellers) >= 4:
                 self._spellers.clear()
             self._spellers[corpus] = found

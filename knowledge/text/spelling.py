@@ -12,7 +12,9 @@ only when all of these hold, so well-formed text is left alone:
   finals) or looks like it (:file:`lookalikes.txt`); for terms of five characters or more, any one
   edit (Levenshtein distance 1, via rapidfuzz) inside the window, at a lone character, will do
   (浙江制照精品, 浙江制精品);
-- two characters that are both everyday words of their own (是用 beside 使用) are read as written.
+- two characters that are both everyday words of their own (是用 beside 使用) are read as written;
+- so is a window that, with the character before or after it, occurs in the corpus (品字 of 品字标
+  is not a slip for 品质 when a notice in the knowledge base says 品字标).
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ class Speller:
     terms: frozenset[str]
     segment: Callable[[str], list[str]]
     frequency: Callable[[str], int]
+    corpus: str = ""
     _by_mask: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _long: dict[int, list[str]] = field(default_factory=dict, repr=False)
 
@@ -119,6 +122,11 @@ class Speller:
     def _known(self, text: str) -> bool:
         return text in self.terms or self.frequency(text) > 0 or (
             len(text) == 2 and min(self.frequency(text[0]), self.frequency(text[1])) >= COMMON)
+
+    def _in_corpus(self, text: str, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` with a neighbouring character is written so in the corpus."""
+        return bool(self.corpus) and ((end < len(text) and text[start:end + 1] in self.corpus)
+                                      or (start > 0 and text[start - 1:end] in self.corpus))
 
     def _best(self, window: str, lone: set[int]) -> str | None:
         """The term ``window`` is a near miss of (the longest, then the first in order), or None."""
@@ -149,7 +157,8 @@ class Speller:
                 if len(window) > MAX_WINDOW:
                     break
                 lone = {starts[k] - start for k in range(a, b) if len(words[k]) == 1}
-                if len(window) < 2 or not lone or not _CJK_TERM.fullmatch(window) or self._known(window):
+                if len(window) < 2 or not lone or not _CJK_TERM.fullmatch(window) or self._known(window) \
+                        or self._in_corpus(text, start, bounds[b]):
                     continue
                 term = self._best(window, lone)
                 if term is not None and (best is None or len(term) >= len(best.term)):
