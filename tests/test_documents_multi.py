@@ -140,3 +140,13 @@ def test_a_deadline_question_is_answered_by_the_notices_date_not_its_title_lines
     assert answer.citations[0].doc_id == "notice-2022", [c.doc_id for c in answer.citations]
     assert "2022年6月30日前" in answer.citations[0].quote
     assert answer.conclusion == "informational"
+
+
+def test_this_year_said_of_a_purchase_does_not_send_a_buyer_to_the_newest_notice(services: Services) -> None:
+    # "今年" picks the newest notice of a series among its years; it does not point away from 573号.
+    question = "我们单位今年要采购一批办公设备，政府采购是不是必须买目录里的产品？"
+    prior = services.assistant.versions.current().retriever.prior.bonus(question)
+    assert prior["zjjx-2013-573"] > 0 and prior["notice-2025"] > prior["notice-2022"], prior
+    answer = services.assistant.ask(question)
+    assert answer.citations[0].doc_id == "zjjx-2013-573", [c.doc_id for c in answer.citations]
+    assert answer.conclusion == "no"

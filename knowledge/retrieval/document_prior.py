@@ -10,7 +10,9 @@ well are told apart by what the question says about the *document*:
   questions naming no year prefer the newest document of a series (the yearly notices);
 - its status: superseded, repealed or expired documents only come up when the question names them;
 - the base document: a question that names none of the above is about the document the others are
-  based on (the one whose 文号 they cite, e.g. 573号 for the yearly notices).
+  based on (the one whose 文号 they cite, e.g. 573号 for the yearly notices). "今年" alone names none:
+  it picks the newest notice among a series' years, but a buyer's "今年要采购一批设备" is still about
+  573号 unless its content is the notice's.
 
 A title word counts by how much of its use in the KB is in that document (首台（套） is the insurance
 notice's word; 品牌 is everybody's), so shared vocabulary does not pull a question away. The base
@@ -169,7 +171,7 @@ class DocumentPrior:
         serials = set(_SERIAL.findall(question))
         wants_newest = bool(_NEWEST.search(question))
         out: dict[str, float] = {}
-        pointed = bool(years or serials) or (wants_newest and bool(self.newest))
+        pointed = bool(years or serials)  # "今年" picks among a series, it does not point away from the base
         for facts in self.docs:
             # A word mostly used by this one document names it; one spread over the KB does not.
             # Each title word the question uses (or a part of one: 保险 of 保险补偿) is evidence in
