@@ -150,3 +150,9 @@ def test_this_year_said_of_a_purchase_does_not_send_a_buyer_to_the_newest_notice
     answer = services.assistant.ask(question)
     assert answer.citations[0].doc_id == "zjjx-2013-573", [c.doc_id for c in answer.citations]
     assert answer.conclusion == "no"
+
+
+def test_a_revenue_below_the_notices_minimum_is_answered_no_with_the_requirement_quoted(services: Services) -> None:
+    answer = services.assistant.ask("我们公司去年营收1500万，今年能申报浙江制造精品吗？")
+    assert answer.conclusion == "no", answer.answer
+    assert answer.citations[0].doc_id == "notice-2025" and "不低于2000万元" in answer.lead

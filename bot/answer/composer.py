@@ -29,6 +29,7 @@ from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
 from bot.answer.sources import newest_note, point_labels, sources_line
+from bot.answer.thresholds import stated_against_minimums
 from bot.answer.verdicts.answers import (
     forbidden_text,
     forbids,
@@ -49,6 +50,7 @@ _APPLYING = re.compile(r"申请|申报|评选|认定|入选|参评|评上|评精
 _THIS_PROGRAMME = re.compile(r"浙江制造精品|精品|目录|zhejiang made|catalog", re.IGNORECASE)
 HOME_PROBE = "我省 产品 认定 重点选择"  # which province's products a policy recognises
 MAX_CITATIONS = 3
+VALUE_FORMS = frozenset({"quantity", "time", "actor", "procedure"})  # asking what, not whether
 FURTHER = 12  # how deep to look for the clause a question's form or asked value needs
 SECONDARY_RATIO = 0.85  # a further clause is cited when its fused score is this close to the best
 
@@ -200,7 +202,10 @@ class AnswerComposer:
                 clause = self._answer(question, form, scope, started)
                 # "文件对精品企业的参展名额有什么说法？" asks what the text says, not for a verdict on a case.
                 asks_text = form.kind in ("open", "definition", "actor", "procedure", "criteria")
-                if not (own_case or question.stated_facts) or asks_text or clause.conclusion in ("no", "not_specified"):
+                # A rule the asker's figures already fail says more than the clause's 不符合 (all rules shown).
+                settled = clause.conclusion in ("no", "not_specified") and not any(
+                    v.status == "not_met" for v in answer.verdicts)
+                if not (own_case or question.stated_facts) or asks_text or settled:
                     answer = clause
         answer = answer or self._answer(question, form, scope, started)
         return dataclasses.replace(answer, facts=facts)
@@ -249,6 +254,11 @@ class AnswerComposer:
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
+        if form.kind not in VALUE_FORMS and (settled := stated_against_minimums(citations, question.stated_facts,
+                                                                                 english)) is not None:
+            kind, lead, finding = settled  # the asker's own figures against the clause's minimums
+            citations = [finding.citation, *[c for c in citations if c is not finding.citation]]
+            concluded = dataclasses.replace(concluded, kind=kind, lead=lead, decisive=finding.sentence, support=())
         home = (lambda: self.policy_context(HOME_PROBE, 3)) if elsewhere else None
         limited = within_limits(concluded, citations, scope, english, home, words, kb.lexicon.canonicalize)
         if limited is None:

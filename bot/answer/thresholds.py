@@ -1,0 +1,115 @@
+"""A figure the asker states about their own case, against the minimum a cited clause sets for it.
+
+"我们去年营收2800万，研发占比1.8%，能申报吗？" is answered by the notice's own lines: 主营业务收入不低于
+3000万元；山区26县企业不低于1000万元 and 研发费用占…比重不低于3%；山区26县企业不低于2%. A stated figure
+below every minimum the clause gives → 不符合 (no); below the general minimum but not the 山区26县 one →
+conditional on being in the 山区26县 (settled when the asker's region says so); at or above it settles
+nothing (the clause's other conditions and the category's still decide). Only the first cited clause counts: its
+neighbours may be alternatives (another category's conditions) rather than further conditions.
+Nothing is inferred beyond the figures written there, and the lead quotes the clause's sentence verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from knowledge.kb.models import Citation
+from knowledge.rules.facts import in_mountain_area
+
+_UNIT = {"亿": 10_000.0, "万": 1.0}
+
+
+@dataclass(frozen=True)
+class _Measure:
+    fact: str
+    minimum: re.Pattern[str]
+    unit: str
+    name: str
+    english: str
+
+
+_MEASURES = (
+    _Measure("main_business_revenue",
+             re.compile(r"(?:主营业务收入|营业收入)[^。；;]{0,12}?不低于\s*(\d+(?:\.\d+)?)\s*(亿|万)元"), "万元",
+             "主营业务收入", "main business revenue"),
+    _Measure("rd_share", re.compile(r"研发[^。；;]{0,24}?不低于\s*(\d+(?:\.\d+)?)\s*()[%％]"), "%",
+             "研发费用占比", "R&D share"),
+)
+_MOUNTAIN = re.compile(r"^[；;]\s*山区\s*(?:26|二十六)\s*县[^。；;]{0,8}?不低于\s*(\d+(?:\.\d+)?)\s*(亿|万)?")
+
+Standing = Literal["met", "mountain_only", "below"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One stated figure against one clause's minimum: where, what the clause says, how it stands."""
+
+    citation: Citation
+    sentence: str  # the clause's sentence (with its 山区26县 part), verbatim
+    standing: Standing
+    measure: _Measure
+    value: float
+
+
+def _number(match: re.Match[str], unit: str) -> float:
+    value = float(match.group(1))
+    return value if unit == "%" else value * _UNIT.get(match.group(2) or "万", 1.0)
+
+
+def _sentence(text: str, start: int) -> str:
+    """The sentence of ``text`` around ``start`` (to its 。, taking the ；-parts in between)."""
+    begin = max(text.rfind("。", 0, start), text.rfind("\n", 0, start)) + 1
+    end = text.find("。", start)
+    return text[begin: end + 1 if end >= 0 else len(text)].strip()
+
+
+def findings(citations: Sequence[Citation], stated: Mapping[str, Any]) -> list[Finding]:
+    """Each stated figure (营收, 研发占比) against the minimum the first cited clause sets for it."""
+    out = []
+    mountain = in_mountain_area(stated)
+    for citation in citations[:1]:
+        for measure in _MEASURES:
+            value = stated.get(measure.fact)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            match = measure.minimum.search(citation.text)
+            if match is None:
+                continue
+            alternative = _MOUNTAIN.search(citation.text[match.end():])
+            general = _number(match, measure.unit)
+            lowest = min(general, _number(alternative, measure.unit)) if alternative else general
+            standing: Standing = "met" if value >= general else "below" if value < lowest else "mountain_only"
+            if standing == "mountain_only" and mountain is not None:
+                standing = "met" if mountain else "below"
+            out.append(Finding(citation, _sentence(citation.text, match.start()), standing, measure, float(value)))
+    return out
+
+
+def _shown(finding: Finding) -> str:
+    return f"{finding.value:g}{finding.measure.unit}"
+
+
+def stated_against_minimums(citations: Sequence[Citation], stated: Mapping[str, Any],
+                            english: bool) -> tuple[Literal["no", "conditional"], str, Finding] | None:
+    """The conclusion the asker's stated figures settle against the cited minimums (None: none apply):
+    ``no`` when one is below every minimum, ``conditional`` when it reaches only the 山区26县 one; with
+    the lead sentence and the finding it rests on (its citation and verbatim sentence lead the answer)."""
+    found = findings(citations, stated)
+    # A figure that is met settles nothing: the clause's other conditions and the category's still apply.
+    for standing in ("below", "mountain_only"):
+        finding = next((f for f in found if f.standing == standing), None)
+        if finding is None:
+            continue
+        name = finding.measure.english if english else finding.measure.name
+        said = f"“{finding.sentence}”"
+        if standing == "below":
+            return "no", (f"No: the requirement is {said}; you state a {name} of {_shown(finding)}." if english
+                          else f"不符合。要求{said}，您所述的{name}为{_shown(finding)}。"), finding
+        return "conditional", (
+            f"Only if the enterprise is in the 26 mountain counties: the requirement is {said}; you state a "
+            f"{name} of {_shown(finding)}." if english else
+            f"仅当企业属山区26县时符合。要求{said}，您所述的{name}为{_shown(finding)}。"), finding
+    return None

@@ -1,0 +1,39 @@
+"""The asker's stated figures against the minimums a cited clause sets (made-up clause text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.thresholds import stated_against_minimums
+from knowledge.kb.models import Citation
+
+REVENUE = "企业2024年度主营业务收入不低于3000万元；山区26县企业不低于1000万元。"
+RD = "企业研发费用占主营业务收入比重不低于5%，该比例不区分地区。"
+
+
+def _cite(text: str) -> Citation:
+    return Citation(doc_id="notice", doc_title="申报通知（虚构，测试用）", doc_number="", clause_id="二(一)2",
+                    label="二（一）2", quote=text, text=text)
+
+
+@pytest.mark.parametrize(("text", "stated", "expected"), [
+    (REVENUE, {"main_business_revenue": 800.0}, "no"),  # below both minimums
+    (REVENUE, {"main_business_revenue": 1500.0}, "conditional"),  # only the 山区26县 minimum
+    (REVENUE, {"main_business_revenue": 1500.0, "region": "丽水市"}, None),  # in the 山区: met, nothing settled
+    (REVENUE, {"main_business_revenue": 1500.0, "region": "宁波市"}, "no"),  # not in the 山区
+    (REVENUE, {"main_business_revenue": 3500.0}, None),  # met: the other conditions decide
+    (RD, {"rd_share": 3.5}, "no"),
+    (RD, {"main_business_revenue": 100.0}, None),  # no minimum for what was stated
+    ("每家企业申报产品不超过2项。", {"main_business_revenue": 100.0}, None),
+])
+def test_a_stated_figure_against_the_clauses_minimum(text: str, stated: dict[str, object], expected: str | None) -> None:
+    settled = stated_against_minimums([_cite(text)], stated, english=False)
+    assert (settled[0] if settled else None) == expected
+    if settled:
+        _kind, lead, finding = settled
+        assert f"“{text}”" in lead and finding.sentence == text  # the requirement is quoted verbatim
+
+
+def test_the_lead_says_the_figure_in_english() -> None:
+    settled = stated_against_minimums([_cite(REVENUE)], {"main_business_revenue": 800.0}, english=True)
+    assert settled is not None and settled[1].startswith("No: the requirement is “") and "800万元" in settled[1]
