@@ -156,3 +156,9 @@ def test_a_revenue_below_the_notices_minimum_is_answered_no_with_the_requirement
     answer = services.assistant.ask("我们公司去年营收1500万，今年能申报浙江制造精品吗？")
     assert answer.conclusion == "no", answer.answer
     assert answer.citations[0].doc_id == "notice-2025" and "不低于2000万元" in answer.lead
+
+
+def test_an_english_question_naming_a_programme_picks_its_document(services: Services) -> None:
+    # The programme is named in English (first-of-a-kind equipment, insurance): the glossary's terms count.
+    assert _first_doc(services, "What share of the insurance premium is subsidised for first-of-a-kind equipment?") \
+        == "insurance-2024"

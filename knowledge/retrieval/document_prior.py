@@ -143,7 +143,7 @@ class DocumentPrior:
         if len(self.docs) < 2 or not self.base:
             return {}
         lexicon = self.kb.lexicon
-        words = set(lexicon.words(lexicon.canonicalize(question)))
+        words = set(lexicon.words(lexicon.query_text(question)))  # English: with its glossary terms
         out: dict[tuple[str, str], float] = {}
         for facts in self.docs:
             matched = self._matched(facts, words)
@@ -164,7 +164,7 @@ class DocumentPrior:
         if len(self.docs) < 2:
             return {}
         lexicon = self.kb.lexicon
-        words = set(lexicon.words(lexicon.canonicalize(question)))
+        words = set(lexicon.words(lexicon.query_text(question)))  # English: with its glossary terms
         known_years = {f.year for f in self.docs if f.year is not None}
         years = {int(y) for y in _YEAR.findall(question)} & known_years  # 到2015年 is content, not a document
         years |= {2000 + int(y) for y in _SHORT_YEAR.findall(question)} & known_years  # as lexical_question reads it
