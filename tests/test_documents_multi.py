@@ -162,3 +162,9 @@ def test_an_english_question_naming_a_programme_picks_its_document(services: Ser
     # The programme is named in English (first-of-a-kind equipment, insurance): the glossary's terms count.
     assert _first_doc(services, "What share of the insurance premium is subsidised for first-of-a-kind equipment?") \
         == "insurance-2024"
+
+
+def test_this_year_chooses_among_a_series_years_not_between_programmes(services: Services) -> None:
+    # The insurance notice is the only one of its kind: "今年" does not pick it over the others.
+    prior = services.assistant.versions.current().retriever.prior.bonus("今年申报要准备哪些材料？")
+    assert prior.get("insurance-2024", 0.0) <= 0 < prior["notice-2025"], prior

@@ -7,7 +7,8 @@ well are told apart by what the question says about the *document*:
   优秀工业新产品, 浙江制造精品 …), weighted by how rare they are among the titles;
 - its 文号 (``573号``, ``〔2025〕901号``);
 - its year: a question naming a year (2022年度, 22年) prefers documents of that year; "今年 / 最新 / this year" and
-  questions naming no year prefer the newest document of a series (the yearly notices);
+  questions naming no year prefer the newest document of a series (the yearly notices) — a series the
+  KB holds more than one year of; a lone notice is not "this year's" rather than another programme's;
 - its status: superseded, repealed or expired documents only come up when the question names them;
 - the base document: a question that names none of the above is about the document the others are
   based on (the one whose 文号 they cite, e.g. 573号 for the yearly notices). "今年" alone names none:
@@ -84,10 +85,13 @@ class DocumentPrior:
         self.base_clauses = {c.key: kb.lexicon.canonicalize(c.text) for doc_id in self.base
                              for c in kb.clauses_of(doc_id) if c.kind != "special"}
         newest: dict[str, int] = {}
+        members: dict[str, int] = {}
         for facts in self.docs:
             if facts.series and facts.year is not None:
                 newest[facts.series] = max(newest.get(facts.series, facts.year), facts.year)
+                members[facts.series] = members.get(facts.series, 0) + 1
         self.newest = newest
+        self.yearly = {series for series, count in members.items() if count > 1}  # "今年" chooses among these
 
     def _own_shares(self, kb: KnowledgeBase) -> dict[tuple[str, str], float]:
         """(doc_id, title word) → the share of the word's occurrences in the KB that are in that document."""
@@ -184,7 +188,7 @@ class DocumentPrior:
                 score += NUMBER_WEIGHT
             if years and facts.year is not None:
                 score += YEAR_WEIGHT if facts.year in years else -YEAR_WEIGHT / 2
-            elif wants_newest and facts.series and facts.year == self.newest[facts.series]:
+            elif wants_newest and facts.series in self.yearly and facts.year == self.newest[facts.series]:
                 score += YEAR_WEIGHT
             elif facts.series and facts.year is not None and facts.year < self.newest[facts.series]:
                 score -= 0.0 if named else OLDER_PENALTY * (1.5 if wants_newest else 1.0)
