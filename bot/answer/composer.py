@@ -18,10 +18,10 @@ from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogR
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
 from bot.answer.clause_extras import lead_in_of, outline, part_points, where_detail_lives
 from bot.answer.conclusion import conclude
-from bot.answer.conditions import shared_words
+from bot.answer.conditions import shared_words, specific
 from bot.answer.form import QuestionForm, read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
-from bot.answer.leading import force_first
+from bot.answer.leading import exclusion_first, force_first
 from bot.answer.limits import within_limits
 from bot.answer.phrasing import MAX_POINTS, answer_points, out_of_scope_answer, render_answer
 from bot.answer.premises import settled_by_the_case
@@ -96,11 +96,19 @@ class AnswerComposer:
                 chosen.append(hit)
         return chosen
 
-    def _further(self, question: str, words: list[str], doc_id: str) -> list[Citation]:
-        """The clauses of ``doc_id`` that best match ``question``, quoted and verified."""
-        result = self.retriever.retrieve(question, k=FURTHER, doc_ids={doc_id})
+    def _further(self, question: str, words: list[str], doc_id: str | None) -> list[Citation]:
+        """The clauses (of ``doc_id`` if given) that best match ``question`` a little deeper than the answer's
+        own, quoted and verified."""
+        result = self.retriever.retrieve(question, k=FURTHER, doc_ids={doc_id} if doc_id else None)
         hits = [self._citation(h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)]
         return verify_citations(self.kb, hits, {h.clause.key for h in result.clauses})[0]
+
+    def _named(self, citation: Citation, text: str, words: list[str]) -> set[str]:
+        """The question's own words in ``text`` (a part of ``citation``), not those naming its document."""
+        document = self.kb.documents[citation.doc_id]
+        naming = set(self.kb.lexicon.index_tokens(f"{document.title} {document.doc_number}"))
+        canonical = self.kb.lexicon.canonicalize(text)
+        return {w for w in specific(words) if len(w) > 1 and w not in naming and w in canonical}
 
     def _other_year(self, best: ScoredClause, hit: ScoredClause) -> bool:
         series = self.kb.documents[best.clause.doc_id].series
@@ -247,10 +255,15 @@ class AnswerComposer:
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
         # the clause whose sentence has the force the form turns on leads (or states the value asked)
-        citations = force_first(form, question.text, citations, lambda doc_id: self._further(
-            question.text, words, doc_id) if doc_id else verify_citations(kb, [self._citation(
-                h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0],
-            lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
+        def others(doc_id: str | None) -> list[Citation]:  # of that document, else the rest of the retrieved
+            return self._further(question.text, words, doc_id) if doc_id else verify_citations(kb, [self._citation(
+                h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0]
+
+        citations = force_first(form, question.text, citations, others,
+                                lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
+        if stated_against_minimums(citations, question.stated_facts, english) is None:  # figures settle first
+            citations = exclusion_first(form, citations, lambda d: self._further(question.text, words, d),
+                                        lambda c: lead_in_of(kb, c), lambda c, t: self._named(c, t, words))
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)

@@ -26,6 +26,7 @@ from bot.answer.conditions import (
     CASE,
     GENERIC,
     WordsOf,
+    banned_case,
     condition_of,
     overlap,
     scope_of,
@@ -136,6 +137,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if "prohibition" in inherited and form.kind in ("permission", "existence", "confirm") \
             and overlap(sentence, specific(words)) >= 2:
         return Concluded("no", w["not_listed"], sentence, ())  # the asker's case is one the lead-in rules out
+    ruled_out = banned_case(sentence) if form.kind in ("permission", "existence", "confirm") and not form.excluding else ""
+    if ruled_out and overlap(ruled_out, specific(words)) >= 2:  # 证书复评、换证…不属于首次认证，不予支持: asked about 换证
+        return Concluded("no", w["not_listed"], sentence, ())
     found |= inherited
 
     def done(kind: Conclusion, key: str, **fill: str) -> Concluded:
@@ -215,8 +219,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
         takes_part = takes_part_in(question) and not form.excluding
         if form.kind == "permission" and "prohibition" in found and not takes_part:
-            banned_case = _BANNED_CASE.search(sentence)  # "已获得补贴的，不得再提出…": the case it bans
-            if banned_case and stated_in(banned_case.group("case"), question, words, words_of) \
+            their_case = banned_case(sentence)  # "已获得补贴的，不得再提出…": the case it bans
+            if their_case and stated_in(their_case, question, words, words_of) \
                     and not _NOT_DONE.search(question):
                 return done("no", "no")  # the asker says they are in that case
             return done("informational", "open")  # "may …?" against a 不得 sentence is never 可以
@@ -239,7 +243,6 @@ _UNEQUAL = re.compile(r"(报价|价格|价钱|费用|技术|质量|参数)[^，�
                       r"|更贵|贵了|高出|高了|not equal|more expensive|higher (price|bid)|pricier|costs? more", re.IGNORECASE)
 _NOT_DONE = re.compile(r"(没|未|不曾|从未|还没|尚未)[^，。？?]{0,3}(拿|获|享受|领|得到|申请|用)|\b(not|never) (yet )?(received|got|claimed)",
                        re.IGNORECASE)
-_BANNED_CASE = re.compile(r"(?:^|[，,；;。])(?P<case>[^，,；;。]{2,30})的[，,](?:[^，,；;。]{0,6})(?:不得|不予|不能|不准)")
 _PREFERRING = re.compile(r"优先|先选|先买|先用|prefer|priorit", re.IGNORECASE)  # asks about the preference itself
 _TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
 _NOT_BEFORE = re.compile(r"(不|不得|不能|不准|禁止|严禁|\bnot|n't|\bno)\s*$", re.IGNORECASE)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from knowledge.text.modality import find
+from knowledge.kb.models import Citation
+from knowledge.text.modality import find, forces, pieces
 
 WordsOf = Callable[[str], list[str]]
 
@@ -101,3 +102,21 @@ def overlap(text: str, words: Sequence[str]) -> int:
     return sum(len(w) for w in set(words) if len(w) > 1 and w in folded)
 
 
+_CASE_BEFORE_BAN = (re.compile(r"([^，,。；;]{2,30})的[，,]\s*(?:[^，,。；;]{0,6})?(?:不予|不得|不能|不准|不属于|不列入|不再)"),
+                    re.compile(r"([^，,。；;]*?)(?:不属于|不予|不列入)"))
+
+
+def banned_case(sentence: str) -> str:
+    """What a banning sentence bans, the part before its ban (已获得补贴的，不得再提出… → 已获得补贴;
+    证书复评、换证、扩项不属于首次认证 → 证书复评、换证、扩项; 逾期不予受理 → 逾期); "" when it bans no case."""
+    if "prohibition" not in forces(sentence):
+        return ""
+    return next((m.group(1) for pattern in _CASE_BEFORE_BAN if (m := pattern.search(sentence))), "")
+
+
+def excluded_case(citation: Citation, lead_in: str) -> str:
+    """The case a clause excludes ("" when it excludes none): an item of a list whose lead-in bans (有下列
+    情形之一的，不予补偿：) is the case itself; otherwise what a banning sentence of it bans."""
+    if "prohibition" in forces(lead_in):
+        return citation.text
+    return next((case for piece in pieces(citation.text) if (case := banned_case(piece))), "")

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answer.asked_values import asked_value, states_value
+from bot.answer.conditions import excluded_case
 from bot.answer.form import QuestionForm
 from knowledge.kb.models import Citation
 from knowledge.text.modality import forces, pieces
@@ -76,3 +77,25 @@ def force_first(form: QuestionForm, question: str, citations: list[Citation],
             return [citation, *citations[:i], *citations[i + 1:]]
     extra = next((c for c in others(None) if has_sentence(c.text, needed)), None)
     return [extra, *citations] if extra is not None else citations
+
+
+
+def exclusion_first(form: QuestionForm, citations: list[Citation], others: Callable[[str | None], Sequence[Citation]],
+                    lead_in: Callable[[Citation], str], named: Callable[[Citation, str], set[str]]) -> list[Citation]:
+    """For a may-question ("做工业软件的，能申请保险补偿吗？"), a clause retrieved a little deeper (``others(None)``,
+    or of the first one's document: ``others(doc_id)``) that excludes the asker's case leads: one whose excluded
+    case names something of the question (``named``: the question's words in a text, without the words
+    naming the clause's document) that the first clause does not (软件类产品 of 不予补偿情形). A wrong yes
+    costs more than a quoted ban."""
+    if form.kind not in ("permission", "confirm") or form.excluding or not citations:
+        return citations
+    first = citations[0]
+    if excluded_case(first, lead_in(first)):
+        return citations
+    own = named(first, first.text)
+    for candidate in [*citations[1:], *others(None), *others(first.doc_id)]:
+        case = excluded_case(candidate, lead_in(candidate))
+        if case and (candidate.doc_id, candidate.clause_id) != (first.doc_id, first.clause_id) \
+                and named(candidate, case) - own:
+            return [candidate, *[c for c in citations if (c.doc_id, c.clause_id) != (candidate.doc_id, candidate.clause_id)]]
+    return citations
