@@ -35,6 +35,10 @@ INSURANCE = """关于开展2024年度首台（套）装备保险补偿工作的�
 二、补偿标准
 （一）对投保首台（套）装备综合险的企业，按保费的80%给予保费补贴，单个首台（套）产品补贴不超过200万元。
 （二）已获得首台（套）保费补贴的产品，不得再提出保费补贴申请。
+三、不予补偿情形
+有下列情形之一的，不予补偿：
+1. 软件类产品和单纯的零部件；
+2. 企业自用或在关联企业之间销售的装备。
 浙江省经济和信息化厅
 2024年5月1日
 """
@@ -168,3 +172,16 @@ def test_this_year_chooses_among_a_series_years_not_between_programmes(services:
     # The insurance notice is the only one of its kind: "今年" does not pick it over the others.
     prior = services.assistant.versions.current().retriever.prior.bonus("今年申报要准备哪些材料？")
     assert prior.get("insurance-2024", 0.0) <= 0 < prior["notice-2025"], prior
+    # A programme named says which series "今年" is about: not the yearly 申报 notices.
+    named = services.assistant.versions.current().retriever.prior.bonus("今年首台（套）装备保险补偿按什么标准补？")
+    assert named["insurance-2024"] > named.get("notice-2025", 0.0), named
+    assert _first_doc(services, "今年首台（套）装备保险补偿按什么标准补？") == "insurance-2024"
+
+
+@pytest.mark.parametrize("question", ["我们是做工业软件的，产品被认定为首台（套）了，能申请保险补偿吗？",
+                                      "我们把首台（套）装备卖给了自己的控股子公司，还能申请保费补贴吗？"])
+def test_a_case_the_notice_excludes_answers_a_may_question_with_no(services: Services, question: str) -> None:
+    # The general eligibility clause shares the most words; the exclusion list names the asker's case.
+    answer = services.assistant.ask(question)
+    assert answer.conclusion == "no", answer.answer
+    assert answer.citations[0].doc_id == "insurance-2024" and answer.citations[0].clause_id.startswith("三")

@@ -176,11 +176,14 @@ class DocumentPrior:
         wants_newest = bool(_NEWEST.search(question))
         out: dict[str, float] = {}
         pointed = bool(years or serials)  # "今年" picks among a series, it does not point away from the base
+        # A word mostly used by this one document names it; one spread over the KB does not. Each title
+        # word the question uses (or a part of one: 保险 of 保险补偿) is evidence in proportion to how
+        # much it is this document's own.
+        evidence_of = {facts.doc_id: self._evidence(facts, self._matched(facts, words)) for facts in self.docs}
+        # "今年品字标专项…": the programme named says which series "今年" is about.
+        named_series = {f.series for f in self.docs if f.series and evidence_of[f.doc_id] >= POINTING_EVIDENCE}
         for facts in self.docs:
-            # A word mostly used by this one document names it; one spread over the KB does not.
-            # Each title word the question uses (or a part of one: 保险 of 保险补偿) is evidence in
-            # proportion to how much it is this document's own.
-            evidence = self._evidence(facts, self._matched(facts, words))
+            evidence = evidence_of[facts.doc_id]
             score = TITLE_WEIGHT * min(1.0, evidence)
             pointed = pointed or evidence >= POINTING_EVIDENCE
             named = bool(facts.serial and facts.serial in serials) or (facts.year is not None and facts.year in years)
@@ -188,7 +191,8 @@ class DocumentPrior:
                 score += NUMBER_WEIGHT
             if years and facts.year is not None:
                 score += YEAR_WEIGHT if facts.year in years else -YEAR_WEIGHT / 2
-            elif wants_newest and facts.series in self.yearly and facts.year == self.newest[facts.series]:
+            elif wants_newest and facts.series in self.yearly and facts.year == self.newest[facts.series] \
+                    and (not named_series or facts.series in named_series):
                 score += YEAR_WEIGHT
             elif facts.series and facts.year is not None and facts.year < self.newest[facts.series]:
                 score -= 0.0 if named else OLDER_PENALTY * (1.5 if wants_newest else 1.0)
