@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.clause_extras import conditions_with
+from bot.answer.thresholds import stated_against_minimums
 from bot.app import Services, build_services
 from bot.settings import BotSettings
 from ingest.policy.parser import parse_text
+from knowledge.kb.models import Citation
 
 NOTICE = """关于组织开展{year}年度“浙江制造精品”申报工作的通知（虚构，测试用）
 浙经信技术〔{year}〕9{n}号
@@ -32,6 +35,9 @@ INSURANCE = """关于开展2024年度首台（套）装备保险补偿工作的�
 根据《关于“浙江制造精品”认定推广和应用的实施意见》（浙经信技术〔2013〕573号），为推动首台（套）装备推广应用，现将首台（套）装备保险补偿有关事项通知如下：
 一、补偿对象
 （一）省内首台（套）装备的制造企业，为首台（套）装备投保首台（套）重大技术装备综合险的。
+（二）申请保费补贴的装备须同时满足以下条件：
+1. 已被认定为省内首台（套）装备，且在认定之日起3年有效期内；
+2. 单台（套）销售价格不低于100万元。
 二、补偿标准
 （一）对投保首台（套）装备综合险的企业，按保费的80%给予保费补贴，单个首台（套）产品补贴不超过200万元。
 （二）已获得首台（套）保费补贴的产品，不得再提出保费补贴申请。
@@ -185,3 +191,17 @@ def test_a_case_the_notice_excludes_answers_a_may_question_with_no(services: Ser
     answer = services.assistant.ask(question)
     assert answer.conclusion == "no", answer.answer
     assert answer.citations[0].doc_id == "insurance-2024" and answer.citations[0].clause_id.startswith("三")
+
+
+
+def test_the_conditions_that_must_all_hold_are_checked_together(services: Services) -> None:
+    # 一（二）1 is cited; 一（二）2 of the same 须同时满足以下条件 list is checked against the stated price.
+    kb = services.assistant.kb()
+    clause = kb.clause("insurance-2024", "一(二)1")
+    first = Citation(doc_id=clause.doc_id, doc_title="", doc_number="", clause_id=clause.clause_id, label=clause.label,
+                     quote=clause.text, text=clause.text)
+    listed = conditions_with(kb, first)
+    assert [c.clause_id for c in listed] == ["一(二)1", "一(二)2"]
+    settled = stated_against_minimums(listed, {}, False, "认定才一年，单价80万，能申请保费补贴吗？")
+    assert settled is not None and settled[0] == "no" and "不低于100万元" in settled[1]
+    assert conditions_with(kb, dataclasses.replace(first, clause_id="二(一)")) [1:] == []  # not a must-all list

@@ -37,3 +37,10 @@ def test_a_stated_figure_against_the_clauses_minimum(text: str, stated: dict[str
 def test_the_lead_says_the_figure_in_english() -> None:
     settled = stated_against_minimums([_cite(REVENUE)], {"main_business_revenue": 800.0}, english=True)
     assert settled is not None and settled[1].startswith("No: the requirement is “") and "800万元" in settled[1]
+
+
+def test_every_condition_of_a_must_all_hold_list_counts_and_a_unit_price_is_read_from_the_question() -> None:
+    first, price = _cite("已被认定为首台（套）装备，且在认定之日起3年有效期内；"), _cite("单台（套）销售价格不低于100万元；")
+    settled = stated_against_minimums([first, price], {}, False, "一台设备卖了80万，能申请保费补贴吗？")
+    assert settled is not None and settled[0] == "no" and settled[2].citation is price
+    assert stated_against_minimums([first, price], {}, False, "一台设备卖了120万，能申请吗？") is None

@@ -3,6 +3,8 @@ that says where a detail lives, and one point per part of a multi-part question.
 
 from __future__ import annotations
 
+import re
+
 from bot.answer.answer import Point
 from bot.answer.form import question_parts
 from knowledge.kb.knowledge_base import KnowledgeBase
@@ -58,3 +60,19 @@ def lead_in_of(kb: KnowledgeBase, citation: Citation) -> str:
         return ""
     parent = kb.clause(citation.doc_id, clause.parent_id).text.rstrip()
     return parent.rsplit("。", 1)[-1] if parent.endswith(("：", ":")) else ""
+
+
+_ALL_MUST_HOLD = re.compile(r"同时(?:满足|具备|符合)|(?:须|应|需)(?:满足|具备|符合)(?:以下|下列)")
+
+
+def conditions_with(kb: KnowledgeBase, citation: Citation) -> list[Citation]:
+    """``citation`` and, when it is one of a list of conditions that must all hold ("申请保费补贴的装备须同时
+    满足以下条件："), the other items of that list, in reading order after it."""
+    if not _ALL_MUST_HOLD.search(lead_in_of(kb, citation)):
+        return [citation]
+    clause = kb.clause(citation.doc_id, citation.clause_id)
+    document = kb.documents[citation.doc_id]
+    return [citation, *[Citation(doc_id=c.doc_id, doc_title=document.title, doc_number=document.doc_number,
+                                 clause_id=c.clause_id, label=c.label, quote=c.text.strip(), text=c.text)
+                        for c in kb.clauses_of(citation.doc_id)
+                        if c.parent_id == clause.parent_id and c.clause_id != clause.clause_id]]

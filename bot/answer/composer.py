@@ -16,7 +16,7 @@ from typing import Any
 from bot.answer.answer import Answer, CatalogNeed, Point, timings
 from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogReply, answer_lookup, answer_need
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
-from bot.answer.clause_extras import lead_in_of, outline, part_points, where_detail_lives
+from bot.answer.clause_extras import conditions_with, lead_in_of, outline, part_points, where_detail_lives
 from bot.answer.conclusion import conclude
 from bot.answer.conditions import shared_words, specific
 from bot.answer.form import QuestionForm, read_form
@@ -28,8 +28,8 @@ from bot.answer.premises import settled_by_the_case
 from bot.answer.question import Question
 from bot.answer.quotes import select_quote
 from bot.answer.scope import assess_scope
-from bot.answer.sources import newest_note, point_labels, sources_line
-from bot.answer.thresholds import stated_against_minimums
+from bot.answer.sources import named_in, newest_note, point_labels, sources_line
+from bot.answer.thresholds import settled_by_figures, stated_against_minimums
 from bot.answer.verdicts.answers import (
     forbidden_text,
     forbids,
@@ -102,13 +102,6 @@ class AnswerComposer:
         result = self.retriever.retrieve(question, k=FURTHER, doc_ids={doc_id} if doc_id else None)
         hits = [self._citation(h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)]
         return verify_citations(self.kb, hits, {h.clause.key for h in result.clauses})[0]
-
-    def _named(self, citation: Citation, text: str, words: list[str]) -> set[str]:
-        """The question's own words in ``text`` (a part of ``citation``), not those naming its document."""
-        document = self.kb.documents[citation.doc_id]
-        naming = set(self.kb.lexicon.index_tokens(f"{document.title} {document.doc_number}"))
-        canonical = self.kb.lexicon.canonicalize(text)
-        return {w for w in specific(words) if len(w) > 1 and w not in naming and w in canonical}
 
     def _other_year(self, best: ScoredClause, hit: ScoredClause) -> bool:
         series = self.kb.documents[best.clause.doc_id].series
@@ -261,17 +254,17 @@ class AnswerComposer:
 
         citations = force_first(form, question.text, citations, others,
                                 lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
-        if stated_against_minimums(citations, question.stated_facts, english) is None:  # figures settle first
+        # the asker's own figures against the minimums of the first clause (and of its list, if all must hold)
+        settled = None if form.kind in VALUE_FORMS else stated_against_minimums(
+            conditions_with(kb, citations[0]), question.stated_facts, english, question.text)
+        if settled is None:
             citations = exclusion_first(form, citations, lambda d: self._further(question.text, words, d),
-                                        lambda c: lead_in_of(kb, c), lambda c, t: self._named(c, t, words))
+                                        lambda c: lead_in_of(kb, c), lambda c, t: named_in(kb, c.doc_id, t, specific(words)))
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))
         concluded = settled_by_the_case(concluded, question.text, question.stated_facts, kb.corpus_text, english)
-        if form.kind not in VALUE_FORMS and (settled := stated_against_minimums(citations, question.stated_facts,
-                                                                                 english)) is not None:
-            kind, lead, finding = settled  # the asker's own figures against the clause's minimums
-            citations = [finding.citation, *[c for c in citations if c is not finding.citation]]
-            concluded = dataclasses.replace(concluded, kind=kind, lead=lead, decisive=finding.sentence, support=())
+        if settled is not None:
+            concluded, citations = settled_by_figures(concluded, citations, settled)
         home = (lambda: self.policy_context(HOME_PROBE, 3)) if elsewhere else None
         limited = within_limits(concluded, citations, scope, english, home, words, kb.lexicon.canonicalize)
         if limited is None:

@@ -72,3 +72,12 @@ def newest_note(kb: KnowledgeBase, question: str, citations: Sequence[Citation],
     if english:
         return f"Note: the newest document of this kind in the knowledge base is from {year}; none from {this_year} has been added."
     return f"注意：知识库中此类文件最新的是{year}年的，尚未收录{this_year}年的文件。"
+
+
+def named_in(kb: KnowledgeBase, doc_id: str, text: str, words: Sequence[str]) -> set[str]:
+    """The question's ``words`` that ``text`` (a part of a clause of ``doc_id``) contains, without those
+    naming the document itself (its title's and 文号's words: 首台（套）, 保险补偿 of the insurance notice)."""
+    document = kb.documents[doc_id]
+    naming = set(kb.lexicon.index_tokens(f"{document.title} {document.doc_number}"))
+    canonical = kb.lexicon.canonicalize(text)
+    return {w for w in words if len(w) > 1 and w not in naming and w in canonical}

@@ -11,11 +11,13 @@ Nothing is inferred beyond the figures written there, and the lead quotes the cl
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.answer.conclusion import Concluded
 from knowledge.kb.models import Citation
 from knowledge.rules.facts import in_mountain_area
 
@@ -32,6 +34,8 @@ class _Measure:
 
 
 _MEASURES = (
+    _Measure("unit_price", re.compile(r"(?:单台（套）|单台|每台（套）|每台)?销售价格[^。；;]{0,6}?不低于\s*(\d+(?:\.\d+)?)\s*(亿|万)元"),
+             "万元", "单台（套）销售价格", "unit price"),
     _Measure("main_business_revenue",
              re.compile(r"(?:主营业务收入|营业收入)[^。；;]{0,12}?不低于\s*(\d+(?:\.\d+)?)\s*(亿|万)元"), "万元",
              "主营业务收入", "main business revenue"),
@@ -66,11 +70,23 @@ def _sentence(text: str, start: int) -> str:
     return text[begin: end + 1 if end >= 0 else len(text)].strip()
 
 
+#: "一台设备卖了80万", "单价80万左右": the price of one unit, as the asker states it.
+_UNIT_PRICE = re.compile(r"(?:单价|售价|一台|每台|单台)[^，。？?；\d]{0,8}?(\d+(?:\.\d+)?)\s*(万|亿)")
+
+
+def stated_unit_price(question: str) -> float | None:
+    """The price of one unit the question states, in 万元 (None when it states none)."""
+    found = _UNIT_PRICE.search(question)
+    return float(found.group(1)) * _UNIT[found.group(2)] if found else None
+
+
 def findings(citations: Sequence[Citation], stated: Mapping[str, Any]) -> list[Finding]:
-    """Each stated figure (营收, 研发占比) against the minimum the first cited clause sets for it."""
+    """Each stated figure (营收, 研发占比, 单价) against the minimum the first cited clause sets for it
+    (and the other conditions of its list, when they must all be met: ``citations`` after the first
+    are those)."""
     out = []
     mountain = in_mountain_area(stated)
-    for citation in citations[:1]:
+    for citation in citations:
         for measure in _MEASURES:
             value = stated.get(measure.fact)
             if not isinstance(value, int | float) or isinstance(value, bool):
@@ -92,12 +108,18 @@ def _shown(finding: Finding) -> str:
     return f"{finding.value:g}{finding.measure.unit}"
 
 
-def stated_against_minimums(citations: Sequence[Citation], stated: Mapping[str, Any],
-                            english: bool) -> tuple[Literal["no", "conditional"], str, Finding] | None:
-    """The conclusion the asker's stated figures settle against the cited minimums (None: none apply):
+Settled = tuple[Literal["no", "conditional"], str, Finding]
+
+
+def stated_against_minimums(citations: Sequence[Citation], stated: Mapping[str, Any], english: bool,
+                            question: str = "") -> Settled | None:
+    """The conclusion the asker's stated figures (``stated``, and a unit price written in ``question``)
+    settle against the minimums of ``citations`` — the first cited clause, then the other conditions of
+    its list when all must hold (None: none apply):
     ``no`` when one is below every minimum, ``conditional`` when it reaches only the 山区26县 one; with
     the lead sentence and the finding it rests on (its citation and verbatim sentence lead the answer)."""
-    found = findings(citations, stated)
+    price = stated_unit_price(question)
+    found = findings(citations, {**stated, "unit_price": price} if price is not None else stated)
     # A figure that is met settles nothing: the clause's other conditions and the category's still apply.
     for standing in ("below", "mountain_only"):
         finding = next((f for f in found if f.standing == standing), None)
@@ -113,3 +135,13 @@ def stated_against_minimums(citations: Sequence[Citation], stated: Mapping[str, 
             f"{name} of {_shown(finding)}." if english else
             f"仅当企业属山区26县时符合。要求{said}，您所述的{name}为{_shown(finding)}。"), finding
     return None
+
+
+def settled_by_figures(concluded: Concluded, citations: list[Citation], settled: Settled
+                       ) -> tuple[Concluded, list[Citation]]:
+    """The answer's conclusion and citations once the asker's figures settle it: the clause whose
+    minimum decides leads, its sentence quoted."""
+    kind, lead, finding = settled
+    rest = [c for c in citations if (c.doc_id, c.clause_id) != (finding.citation.doc_id, finding.citation.clause_id)]
+    return dataclasses.replace(concluded, kind=kind, lead=lead, decisive=finding.sentence, support=()), \
+        [finding.citation, *rest]
