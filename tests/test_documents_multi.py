@@ -16,6 +16,7 @@ from bot.app import Services, build_services
 from bot.settings import BotSettings
 from ingest.policy.parser import parse_text
 from knowledge.kb.models import Citation
+from knowledge.text.lexicon import shared_lexicon
 
 NOTICE = """关于组织开展{year}年度“浙江制造精品”申报工作的通知（虚构，测试用）
 浙经信技术〔{year}〕9{n}号
@@ -205,3 +206,15 @@ def test_the_conditions_that_must_all_hold_are_checked_together(services: Servic
     settled = stated_against_minimums(listed, {}, False, "认定才一年，单价80万，能申请保费补贴吗？")
     assert settled is not None and settled[0] == "no" and "不低于100万元" in settled[1]
     assert conditions_with(kb, dataclasses.replace(first, clause_id="二(一)")) [1:] == []  # not a must-all list
+
+
+def test_a_year_the_askers_own_figure_is_of_names_no_document(services: Services) -> None:
+    # "24年主营业务收入…" is the asker's revenue of 2024, not the 2024 insurance notice.
+    prior = services.assistant.versions.current().retriever.prior.bonus("我们24年主营业务收入1500万，今年能申报精品吗？")
+    assert prior.get("insurance-2024", 0.0) <= 0 < prior["notice-2025"], prior
+    assert _first_doc(services, "22年那次申报，主营业务收入要求多少？") == "notice-2022"  # a year that names one
+
+
+def test_users_words_for_the_review_and_the_exit_are_read_as_the_policys() -> None:
+    lexicon = shared_lexicon()
+    assert "退出机制" in lexicon.canonicalize("表现不好会不会被清退") and "考评" in lexicon.canonicalize("还会有考核吗")

@@ -55,11 +55,17 @@ _KINDS: tuple[AskedValue, ...] = (
 )
 
 
+_RATIO = next(kind for kind in _KINDS if kind.name == "ratio")
+
+
 def asked_value(question: str) -> AskedValue | None:
     """The kind of value ``question`` asks for (the most specific one), or None."""
     return next((kind for kind in _KINDS if kind.asked.search(question)), None)
 
 
 def states_value(kind: AskedValue, sentence: str) -> bool:
-    """True when ``sentence`` states a value of ``kind`` (a figure, not 一定比例 / 定期)."""
+    """True when ``sentence`` states a value of ``kind`` (a figure, not 一定比例 / 定期). An amount of money
+    is also stated as a share of a sum ("能补多少？" → 保费补贴比例为实际缴纳保费的80%)."""
+    if kind.name == "money" and _RATIO.stated.search(sentence):
+        return True
     return bool(kind.stated.search(sentence))

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answer.answer import Conclusion
-from bot.answer.asked_values import asked_value
+from bot.answer.asked_values import asked_value, states_value
 from bot.answer.conditions import (
     ASKS_MONEY,
     CASE,
@@ -78,7 +78,7 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
         named = _VALUE["actor"] if form.kind == "actor" else None  # "谁负责…？": a sentence naming a body
         kind = asked_value(question) if form.kind in ("quantity", "time") else None  # "几天？": one saying 5个工作日
         return max(parts, key=lambda p: (bool(named and named.search(p) and overlap(p, words)),
-                                         bool(kind and kind.stated.search(p) and overlap(p, words)),
+                                         bool(kind and states_value(kind, p) and overlap(p, words)),
                                          overlap(p, words), p == quote))
     if form.project == "private" and (form.kind == "obligation" or form.negated):  # whose projects a duty binds
         scoped = [p for p in pieces(clause_text) if "public_scope" in forces(p) and forces(p) & _BINDING]
@@ -147,7 +147,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
 
     if form.kind in _VALUE:
         kind = asked_value(question) if form.kind in ("quantity", "time") else None
-        if kind.stated.search(sentence) if kind is not None else _VALUE[form.kind].search(sentence):
+        if states_value(kind, sentence) if kind is not None else _VALUE[form.kind].search(sentence):
             return done("informational", "open")
         return done("not_specified", "not_specified")
     if form.kind == "procedure":

@@ -44,6 +44,9 @@ _NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(20\d{2})\s*[〕\]］)）]")
 _SERIAL = re.compile(r"(\d+)\s*号")
 #: How a question names a year: 2022年度, 22年, 今年 … (it picks the document, not the clause).
 YEAR_WORDS = re.compile(r"(?:20)?\d{2}\s*年度?|今年|本年度|去年|明年")
+#: A year the asker's own figures or dates are of ("24年主营收入2600万", "2023年11月出的报告"): content, no document.
+_CONTENT_YEAR = re.compile(r"(?:20)?\d{2}\s*年度?\s*(?:\d{1,2}\s*月|的?(?:主营|营收|营业|收入|销售|研发|卖|上市|投放|实现|"
+                           r"出的|做的|发布))")
 _NEWEST = re.compile(r"今年|本年度|当年|最新|新一年|this year|latest|current|newest", re.IGNORECASE)
 _GENERIC_TITLE_WORDS = frozenset({"关于", "通知", "工作", "开展", "组织", "做好", "实施", "意见", "有关", "事项",
                                   "年度", "虚构", "测试", "测试用", "印发", "申报工作"})
@@ -77,7 +80,8 @@ class DocumentPrior:
         self.docs: list[_DocFacts] = []
         for d in kb.documents.values():
             serial = _SERIAL.search(d.doc_number)
-            words = frozenset(w for w in kb.lexicon.words(d.title) if len(w) > 1 and w not in _GENERIC_TITLE_WORDS)
+            words = frozenset(w for w in kb.lexicon.words(d.title)  # the year is read apart: 24 is not 2024
+                              if len(w) > 1 and w not in _GENERIC_TITLE_WORDS and not w.isdigit())
             self.docs.append(_DocFacts(d.doc_id, document_year(d), d.series, d.status != "in_force",
                                        serial.group(1) if serial else "", words))
         self.own_share = self._own_shares(kb)
@@ -131,7 +135,8 @@ class DocumentPrior:
             digits = re.sub(r"\D", "", match.group(0))
             return " " if not digits or digits in known else match.group(0)
 
-        return YEAR_WORDS.sub(named, question)
+        return YEAR_WORDS.sub(named, _CONTENT_YEAR.sub(lambda m: m.group(0).replace("年", "\x00"), question)
+                              ).replace("\x00", "年")
 
     def _matched(self, facts: _DocFacts, words: set[str]) -> list[str]:
         return [t for t in facts.title_words if any(w == t or (len(w) > 1 and w in t) for w in words)]
@@ -170,8 +175,9 @@ class DocumentPrior:
         lexicon = self.kb.lexicon
         words = set(lexicon.words(lexicon.query_text(question)))  # English: with its glossary terms
         known_years = {f.year for f in self.docs if f.year is not None}
-        years = {int(y) for y in _YEAR.findall(question)} & known_years  # 到2015年 is content, not a document
-        years |= {2000 + int(y) for y in _SHORT_YEAR.findall(question)} & known_years  # as lexical_question reads it
+        named_years = _CONTENT_YEAR.sub(" ", question)  # 24年主营收入… is the asker's figure, not a notice's year
+        years = {int(y) for y in _YEAR.findall(named_years)} & known_years  # 到2015年 is content, not a document
+        years |= {2000 + int(y) for y in _SHORT_YEAR.findall(named_years)} & known_years  # as lexical_question reads it
         serials = set(_SERIAL.findall(question))
         wants_newest = bool(_NEWEST.search(question))
         out: dict[str, float] = {}
