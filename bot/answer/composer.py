@@ -239,18 +239,20 @@ class AnswerComposer:
             return self._out_of_scope(english, started)
 
         t0 = time.perf_counter()
-        result = self.retriever.retrieve(question.text, k=5)
+        result = self.retriever.retrieve(question.text, k=FURTHER)  # the answer's own five, and a few more
         t1 = time.perf_counter()
         words = kb.lexicon.words(result.query_text)
-        candidates = [self._citation(hit, words, result.query_vector) for hit in self._chosen(result.clauses)]
+        candidates = [self._citation(hit, words, result.query_vector) for hit in self._chosen(result.clauses[:5])]
         retrieved = {hit.clause.key for hit in result.clauses}
         citations, _dropped = verify_citations(kb, candidates, retrieved)
         if not citations:
             return self._out_of_scope(english, started, t1 - t0)
-        # the clause whose sentence has the force the form turns on leads (or states the value asked)
-        def others(doc_id: str | None) -> list[Citation]:  # of that document, else the rest of the retrieved
+
+        def others(doc_id: str | None, depth: int = 5) -> list[Citation]:  # of that document, else retrieved
             return self._further(question.text, words, doc_id) if doc_id else verify_citations(kb, [self._citation(
-                h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)], retrieved)[0]
+                h, words, result.query_vector) for h in result.clauses[:depth] if not _is_heading_only(h)], retrieved)[0]
+
+        # the clause whose sentence has the force the form turns on leads (or states the value asked)
 
         citations = force_first(form, question.text, citations, others,
                                 lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
@@ -258,7 +260,7 @@ class AnswerComposer:
         settled = None if form.kind in VALUE_FORMS else stated_against_minimums(
             conditions_with(kb, citations[0]), question.stated_facts, english, question.text)
         if settled is None:
-            citations = exclusion_first(form, citations, lambda d: self._further(question.text, words, d),
+            citations = exclusion_first(form, citations, lambda: others(None, FURTHER),
                                         lambda c: lead_in_of(kb, c), lambda c, t: named_in(kb, c.doc_id, t, specific(words)))
         concluded = conclude(form, question.text, citations[0].quote, citations[0].text, words, kb.lexicon.words, english,
                              lead_in=lead_in_of(kb, citations[0]))

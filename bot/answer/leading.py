@@ -80,10 +80,10 @@ def force_first(form: QuestionForm, question: str, citations: list[Citation],
 
 
 
-def exclusion_first(form: QuestionForm, citations: list[Citation], others: Callable[[str | None], Sequence[Citation]],
+def exclusion_first(form: QuestionForm, citations: list[Citation], deeper: Callable[[], Sequence[Citation]],
                     lead_in: Callable[[Citation], str], named: Callable[[Citation, str], set[str]]) -> list[Citation]:
-    """For a may-question ("做工业软件的，能申请保险补偿吗？"), a clause retrieved a little deeper (``others(None)``,
-    or of the first one's document: ``others(doc_id)``) that excludes the asker's case leads: one whose excluded
+    """For a may-question ("做工业软件的，能申请保险补偿吗？"), a clause retrieved a little deeper (``deeper()``) that
+    excludes the asker's case leads: one whose excluded
     case names something of the question (``named``: the question's words in a text, without the words
     naming the clause's document) that the first clause does not (软件类产品 of 不予补偿情形). A wrong yes
     costs more than a quoted ban."""
@@ -93,7 +93,7 @@ def exclusion_first(form: QuestionForm, citations: list[Citation], others: Calla
     if excluded_case(first, lead_in(first)):
         return citations
     own = named(first, first.text)
-    for candidate in [*citations[1:], *others(None), *others(first.doc_id)]:
+    for candidate in [*citations[1:], *deeper()]:
         case = excluded_case(candidate, lead_in(candidate))
         if case and (candidate.doc_id, candidate.clause_id) != (first.doc_id, first.clause_id) \
                 and named(candidate, case) - own:
