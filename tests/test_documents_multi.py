@@ -186,7 +186,8 @@ def test_this_year_chooses_among_a_series_years_not_between_programmes(services:
 
 
 @pytest.mark.parametrize("question", ["我们是做工业软件的，产品被认定为首台（套）了，能申请保险补偿吗？",
-                                      "我们把首台（套）装备卖给了自己的控股子公司，还能申请保费补贴吗？"])
+                                      "我们把首台（套）装备卖给了自己的控股子公司，还能申请保费补贴吗？",
+                                      "Can software products get the first-of-a-kind equipment insurance subsidy?"])
 def test_a_case_the_notice_excludes_answers_a_may_question_with_no(services: Services, question: str) -> None:
     # The general eligibility clause shares the most words; the exclusion list names the asker's case.
     answer = services.assistant.ask(question)

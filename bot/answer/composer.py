@@ -96,10 +96,10 @@ class AnswerComposer:
                 chosen.append(hit)
         return chosen
 
-    def _further(self, question: str, words: list[str], doc_id: str | None) -> list[Citation]:
-        """The clauses (of ``doc_id`` if given) that best match ``question`` a little deeper than the answer's
-        own, quoted and verified."""
-        result = self.retriever.retrieve(question, k=FURTHER, doc_ids={doc_id} if doc_id else None)
+    def _further(self, question: str, words: list[str], doc_id: str) -> list[Citation]:
+        """Every clause of ``doc_id``, best match for ``question`` first, quoted and verified (a date asked
+        may sit in a 申报程序 clause that shares one word with the question)."""
+        result = self.retriever.retrieve(question, k=len(self.kb.clauses_of(doc_id)), doc_ids={doc_id})
         hits = [self._citation(h, words, result.query_vector) for h in result.clauses if not _is_heading_only(h)]
         return verify_citations(self.kb, hits, {h.clause.key for h in result.clauses})[0]
 
