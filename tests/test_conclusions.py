@@ -230,6 +230,7 @@ def test_near_misses_sound_or_look_alike() -> None:
     # a figure of the asked kind is stated → the text answers; a vaguer wording is not that figure
     ("保费补贴按多少比例补？", "保费补贴比例为企业实际缴纳保费的80%。", "informational"),
     ("保费交了60万，能补多少钱？", "保费补贴比例为企业实际缴纳保费的80%。", "informational"),  # a share of a sum
+    ("一个产品能奖多少钱？", "到2015年，规模以上工业新产品产值年均增长15%。", "not_specified"),  # a share not paid out
     ("保费补贴按多少比例补？", "给予一定比例的保费补贴。", "not_specified"),
     ("一个产品最多能奖多少钱？", "每个产品给予不超过50万元的一次性奖励。", "informational"),
     ("一个产品最多能奖多少钱？", "对列入《目录》的产品给予一定财政资金奖励。", "not_specified"),

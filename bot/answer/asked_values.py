@@ -56,6 +56,7 @@ _KINDS: tuple[AskedValue, ...] = (
 
 
 _RATIO = next(kind for kind in _KINDS if kind.name == "ratio")
+_PAID = re.compile(r"补贴|补助|资助|奖励|补偿|给予")
 
 
 def asked_value(question: str) -> AskedValue | None:
@@ -66,6 +67,6 @@ def asked_value(question: str) -> AskedValue | None:
 def states_value(kind: AskedValue, sentence: str) -> bool:
     """True when ``sentence`` states a value of ``kind`` (a figure, not 一定比例 / 定期). An amount of money
     is also stated as a share of a sum ("能补多少？" → 保费补贴比例为实际缴纳保费的80%)."""
-    if kind.name == "money" and _RATIO.stated.search(sentence):
-        return True
+    if kind.name == "money" and _RATIO.stated.search(sentence) and _PAID.search(sentence):
+        return True  # a share of what is paid out (补贴…保费的80%), not any percentage (年均增长15%)
     return bool(kind.stated.search(sentence))
