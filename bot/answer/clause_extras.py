@@ -8,7 +8,7 @@ import re
 from bot.answer.answer import Point
 from bot.answer.form import question_parts
 from knowledge.kb.knowledge_base import KnowledgeBase
-from knowledge.kb.models import Citation
+from knowledge.kb.models import Citation, Clause
 from knowledge.text.modality import pieces
 
 
@@ -30,9 +30,14 @@ def where_detail_lives(kb: KnowledgeBase, citations: list[Citation]) -> list[Cit
     note = next((c for c in kb.clauses_of(doc_id) if c.clause_id == "attachment"), None)
     if note is None:
         return []
-    document = kb.documents[doc_id]
-    return [Citation(doc_id=doc_id, doc_title=document.title, doc_number=document.doc_number,
-                     clause_id=note.clause_id, label=note.label, quote=note.text.strip(), text=note.text)]
+    return [whole_clause(kb, note)]
+
+
+def whole_clause(kb: KnowledgeBase, clause: Clause) -> Citation:
+    """A citation of ``clause`` quoting all of it."""
+    document = kb.documents[clause.doc_id]
+    return Citation(doc_id=clause.doc_id, doc_title=document.title, doc_number=document.doc_number,
+                    clause_id=clause.clause_id, label=clause.label, quote=clause.text.strip(), text=clause.text)
 
 
 def part_points(kb: KnowledgeBase, text: str, citations: list[Citation], points: list[Point]) -> list[Point]:
@@ -71,8 +76,5 @@ def conditions_with(kb: KnowledgeBase, citation: Citation) -> list[Citation]:
     if not _ALL_MUST_HOLD.search(lead_in_of(kb, citation)):
         return [citation]
     clause = kb.clause(citation.doc_id, citation.clause_id)
-    document = kb.documents[citation.doc_id]
-    return [citation, *[Citation(doc_id=c.doc_id, doc_title=document.title, doc_number=document.doc_number,
-                                 clause_id=c.clause_id, label=c.label, quote=c.text.strip(), text=c.text)
-                        for c in kb.clauses_of(citation.doc_id)
+    return [citation, *[whole_clause(kb, c) for c in kb.clauses_of(citation.doc_id)
                         if c.parent_id == clause.parent_id and c.clause_id != clause.clause_id]]

@@ -77,7 +77,7 @@ def newest_note(kb: KnowledgeBase, question: str, citations: Sequence[Citation],
 def named_in(kb: KnowledgeBase, doc_id: str, text: str, words: Sequence[str]) -> set[str]:
     """The question's ``words`` that ``text`` (a part of a clause of ``doc_id``) contains, without those
     naming the document itself (its title's and 文号's words: 首台（套）, 保险补偿 of the insurance notice)."""
-    document = kb.documents[doc_id]
-    naming = set(kb.lexicon.index_tokens(f"{document.title} {document.doc_number}"))
+    naming = kb.naming_tokens(doc_id)
     canonical = kb.lexicon.canonicalize(text)
     return {w for w in words if len(w) > 1 and w not in naming and w in canonical}
+

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.answer.conclusion import Concluded
+from bot.answer.verdicts.stated_amounts import in_wan
 from knowledge.kb.models import Citation
 from knowledge.rules.facts import in_mountain_area
-
-_UNIT = {"亿": 10_000.0, "万": 1.0}
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,7 @@ class Finding:
 
 
 def _number(match: re.Match[str], unit: str) -> float:
-    value = float(match.group(1))
-    return value if unit == "%" else value * _UNIT.get(match.group(2) or "万", 1.0)
+    return float(match.group(1)) if unit == "%" else in_wan(match.group(1), match.group(2) or "万")
 
 
 def _sentence(text: str, start: int) -> str:
@@ -77,7 +75,7 @@ _UNIT_PRICE = re.compile(r"(?:单价|售价|一台|每台|单台)[^，。？?；
 def stated_unit_price(question: str) -> float | None:
     """The price of one unit the question states, in 万元 (None when it states none)."""
     found = _UNIT_PRICE.search(question)
-    return float(found.group(1)) * _UNIT[found.group(2)] if found else None
+    return in_wan(found.group(1), found.group(2)) if found else None
 
 
 def findings(citations: Sequence[Citation], stated: Mapping[str, Any]) -> list[Finding]:

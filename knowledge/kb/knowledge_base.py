@@ -98,6 +98,15 @@ class KnowledgeBase:
         return math.log((n + 1) / (self._word_df.get(word, 0) + 0.5))
 
     @cached_property
+    def _naming(self) -> dict[str, frozenset[str]]:
+        return {d.doc_id: frozenset(self.lexicon.index_tokens(f"{d.title} {d.doc_number}"))
+                for d in self.documents.values()}
+
+    def naming_tokens(self, doc_id: str) -> frozenset[str]:
+        """The tokens of a document's title and 文号: words that say which document, not what in it."""
+        return self._naming.get(doc_id, frozenset())
+
+    @cached_property
     def canonical_corpus(self) -> str:
         """:attr:`corpus_text` in canonical form (folded, synonyms mapped)."""
         return self.lexicon.canonicalize(self.corpus_text)

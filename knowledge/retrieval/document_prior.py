@@ -131,12 +131,15 @@ class DocumentPrior:
             return question
         known = {str(f.year) for f in self.docs if f.year is not None} | {str(f.year)[2:] for f in self.docs if f.year}
 
+        content = [m.span() for m in _CONTENT_YEAR.finditer(question)]  # 24年主营收入: the asker's, kept
+
         def named(match: re.Match[str]) -> str:
             digits = re.sub(r"\D", "", match.group(0))
+            if any(start <= match.start() < end for start, end in content):
+                return match.group(0)
             return " " if not digits or digits in known else match.group(0)
 
-        return YEAR_WORDS.sub(named, _CONTENT_YEAR.sub(lambda m: m.group(0).replace("年", "\x00"), question)
-                              ).replace("\x00", "年")
+        return YEAR_WORDS.sub(named, question)
 
     def _matched(self, facts: _DocFacts, words: set[str]) -> list[str]:
         return [t for t in facts.title_words if any(w == t or (len(w) > 1 and w in t) for w in words)]

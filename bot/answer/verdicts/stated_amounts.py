@@ -51,8 +51,13 @@ def _value(numeral: str) -> float:
     return float(f"{cn_number(whole) if whole else 0}.{zeros}{digits}" if fraction else cn_number(whole))
 
 
+def in_wan(numeral: str, unit: str) -> float:
+    """An amount written as ``numeral`` ``unit`` (12 万, 1.2 亿, 三千万, 800 元) in 万元."""
+    return round(_value(numeral) * _UNIT[unit], 4)
+
+
 def _amount(match: re.Match[str]) -> float:
-    return round(_value(match.group(1)) * _UNIT[match.group(2)], 4)
+    return in_wan(match.group(1), match.group(2))
 
 
 def _own(text: str, match: re.Match[str] | None) -> re.Match[str] | None:
