@@ -287,3 +287,36 @@ def test_the_clause_stating_the_asked_figure_leads() -> None:
     shared = lambda text: shared_words(lexicon.canonicalize(text), words)  # noqa: E731
     assert force_first(read_form(question), question, [first], lambda _: [other, days], shared)[0] is days
     assert force_first(read_form(question), question, [first], lambda _: [other], shared)[0] is first
+
+
+def _cite(clause_id: str, text: str, doc_id: str = "zjjx-2013-573") -> Citation:
+    return Citation(doc_id=doc_id, doc_title="实施意见", doc_number="", clause_id=clause_id, label=clause_id,
+                    quote=text, text=text)
+
+
+@pytest.mark.parametrize(("question", "leads"), [
+    # the listing itself: what ends it (退出机制) answers, not the two years one benefit lasts
+    ("列入以后是永久的吗？", "三(二)1"),
+    ("Is the listing permanent?", "三(二)1"),
+    # the benefit the question names: its own period answers
+    ("视同业绩是永久有效的吗？", "三(二)2"),
+])
+def test_whether_a_standing_lasts_rests_on_what_limits_the_thing_asked(question: str, leads: str) -> None:
+    lexicon = shared_lexicon()
+    words = lexicon.words(lexicon.query_text(question))
+    shared = lambda text: shared_words(lexicon.canonicalize(text), words)  # noqa: E731
+    cited = [_cite("三(二)2", CLAUSES["三(二)2"]), _cite("三(二)3", CLAUSES["三(二)3"])]
+    first = force_first(read_form(question), question, cited, lambda _: [_cite("三(二)1", CLAUSES["三(二)1"])], shared)[0]
+    kind, lead, _ = _conclude(question, first.clause_id)
+    assert (first.clause_id, kind) == (leads, "no")
+    assert ("退出机制" if leads == "三(二)1" else "二年内") in lead  # the limit itself, quoted in the first line
+
+
+def test_a_claim_of_automatic_listing_is_not_confirmed_by_a_text_that_does_not_say_so() -> None:
+    # A made-up notice sentence on listed 首台（套） equipment says nothing of being listed automatically.
+    question = "我们的产品已经认定为首台（套）了，是不是自动就进浙江制造精品目录了？"
+    lexicon = shared_lexicon()
+    sentence = "列入“浙江制造精品”《目录》的首台（套）装备，在年度补偿资金不足时优先给予补贴。"
+    done = conclude(read_form(question), question, sentence, sentence, lexicon.words(lexicon.query_text(question)),
+                    lexicon.words, False)
+    assert (done.kind, done.lead.startswith("不是")) == ("no", True)

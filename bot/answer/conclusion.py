@@ -153,7 +153,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if form.kind == "procedure":
         return done("not_specified", "not_specified")
     if form.lasting and "time_limit" in found and form.kind != "obligation":
-        return done("no", "not_so")  # a standing the text limits in time is not for good
+        return done("no", "not_lasting", c=_limiting_parts(sentence))  # a standing the text limits in time is not for good
     bound = found & {"duty", "prohibition", "preference"}
     if form.project == "private" and bound and "public_scope" in found:
         if form.negated and form.kind != "existence":  # "私企可以不考虑目录产品吗？": it is not bound
@@ -207,6 +207,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         whole = condition_of(clause_text)
         if form.universal and (whole is not None or any(w in clause_text for w in ("退出", "部分", "会同"))):
             return done("no", "not_so")
+        if _CLAIMS_AUTOMATIC.search(question) and not _STATES_AUTOMATIC.search(sentence):
+            return done("no", "not_stated")  # "是不是自动就进目录了？" is confirmed only by a text that says so
     if form.kind == "open" and form.universal and "退出" in clause_text:
         return done("no", "not_so")
     if condition is not None and condition.kind == "circumstance" and _UNEQUAL.search(question) \
@@ -237,6 +239,17 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         return done("yes", "has" if has else ("right" if form.kind == "confirm" else "yes"))
     return done("informational", "open")
 
+
+def _limiting_parts(sentence: str) -> str:
+    """The comma parts of ``sentence`` that limit a standing in time (实施动态考评，建立退出机制), verbatim."""
+    parts = [p for p in re.split(r"(?<=[，,])", sentence.rstrip("。；;")) if p]
+    hits = [i for i, p in enumerate(parts) if "time_limit" in forces(p)]
+    return "".join(parts[hits[0]: hits[-1] + 1]).strip("，, ") if hits else sentence.rstrip("。；;")
+
+
+#: A claim that something follows by itself or in full, which only a text saying so confirms.
+_CLAIMS_AUTOMATIC = re.compile(r"自动|无条件|一律|全额|全免|免费|直接就|\bautomatic|unconditional|in full\b|for free\b", re.IGNORECASE)
+_STATES_AUTOMATIC = re.compile(r"自动|无条件|一律|全额|全部|免[费收除]|均[可应予]|直接")
 
 #: The asker describing terms that are not equal (a higher price, other specifications).
 _UNEQUAL = re.compile(r"(报价|价格|价钱|费用|技术|质量|参数)[^，。？?]{0,6}(高|贵|低|差|不如|不一样|不同)|比[^，。？?]{1,8}(高|贵|差|低)"

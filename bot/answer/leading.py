@@ -70,6 +70,8 @@ def force_first(form: QuestionForm, question: str, citations: list[Citation],
     """``citations`` with the one holding the sentence ``form`` turns on first: a cited clause, else one
     of ``others(None)`` (further retrieved clauses, quoted and verified); unchanged when none holds it."""
     needed = needed_sentence(form)
+    if citations and form.lasting and form.kind != "obligation":
+        needed = _lasting_need(citations, others, shared)
     if needed is None or not citations or has_sentence(citations[0].text, needed):
         return citations if needed is not None else value_first(form, question, citations, others, shared)
     for i, citation in enumerate(citations[1:], 1):
@@ -78,6 +80,23 @@ def force_first(form: QuestionForm, question: str, citations: list[Citation],
     extra = next((c for c in others(None) if has_sentence(c.text, needed)), None)
     return [extra, *citations] if extra is not None else citations
 
+
+def _lasting_need(citations: list[Citation], others: Callable[[str | None], Sequence[Citation]],
+                  shared: Callable[[str], int]) -> Callable[[str], bool]:
+    """For "是永久的吗？": a limit on what the question names (视同业绩 … 二年内) when the first clause has
+    one; otherwise what ends the standing itself (退出机制), when a retrieved clause says so — the
+    period one benefit lasts does not answer whether the listing lasts."""
+    def limits_it(s: str) -> bool:
+        return "time_limit" in forces(s) and shared(s) > 0
+
+    if has_sentence(citations[0].text, limits_it):
+        return limits_it
+    def ends(s: str) -> bool:
+        return "ends_standing" in forces(s)
+
+    if any(has_sentence(c.text, ends) for c in [*citations, *others(None)]):
+        return ends
+    return lambda s: "time_limit" in forces(s)
 
 
 def exclusion_first(form: QuestionForm, citations: list[Citation], deeper: Callable[[], Sequence[Citation]],

@@ -13,9 +13,9 @@ from importlib import resources
 from typing import Literal
 
 Force = Literal["duty", "prohibition", "preference", "encouragement", "provision", "condition", "public_scope",
-                "time_limit"]
+                "time_limit", "ends_standing"]
 FORCES: tuple[Force, ...] = ("duty", "prohibition", "preference", "encouragement", "provision", "condition",
-                             "public_scope", "time_limit")
+                             "public_scope", "time_limit", "ends_standing")
 _PIECE = re.compile(r"[^。；;！!？?]+[。；;！!？?]*")
 
 
