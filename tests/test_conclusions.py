@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer.conclusion import conclude
-from bot.answer.conditions import shared_words
+from bot.answer.conditions import shared_words, stated_in
 from bot.answer.form import question_parts, read_form
 from bot.answer.leading import force_first
 from bot.app import Services
@@ -320,3 +320,18 @@ def test_a_claim_of_automatic_listing_is_not_confirmed_by_a_text_that_does_not_s
     done = conclude(read_form(question), question, sentence, sentence, lexicon.words(lexicon.query_text(question)),
                     lexicon.words, False)
     assert (done.kind, done.lead.startswith("不是")) == ("no", True)
+
+
+@pytest.mark.parametrize(("question", "leads", "kind"), [
+    # the asker describes the case 三（二）5 is written for (below the tender threshold): its 鼓励 decides
+    ("区里一个小额政府采购，金额在招标金额标准以下，是不是必须选目录产品？", "三(二)5", "no"),
+    # a question that names only whose project it is (国有投资为主) does not describe that case
+    ("国有投资为主的项目写招标技术参数，是不是得照着目录厂家的标准来写？", "三(二)6", "conditional"),
+])
+def test_the_clause_written_for_the_askers_case_leads(question: str, leads: str, kind: str) -> None:
+    lexicon = shared_lexicon()
+    words = lexicon.words(lexicon.query_text(question))
+    cited = [_cite("三(二)6", CLAUSES["三(二)6"]), _cite("三(二)5", CLAUSES["三(二)5"])]
+    first = force_first(read_form(question), question, cited, lambda _: [],
+                        stated=lambda text: stated_in(text, question, words, lexicon.words))[0]
+    assert (first.clause_id, _conclude(question, first.clause_id)[0]) == (leads, kind)

@@ -18,7 +18,7 @@ from bot.answer.catalog.answers import LOOKUP_PROBE, PROCUREMENT_PROBE, CatalogR
 from bot.answer.catalog.questions import CatalogQuestion, route_catalog
 from bot.answer.clause_extras import conditions_with, lead_in_of, outline, part_points, where_detail_lives
 from bot.answer.conclusion import conclude
-from bot.answer.conditions import shared_words, specific
+from bot.answer.conditions import shared_words, specific, stated_in
 from bot.answer.form import QuestionForm, read_form
 from bot.answer.intent import Intent, classify_intent, is_catalog_question
 from bot.answer.leading import exclusion_first, force_first
@@ -253,9 +253,9 @@ class AnswerComposer:
                 h, words, result.query_vector) for h in result.clauses[:depth] if not _is_heading_only(h)], retrieved)[0]
 
         # the clause whose sentence has the force the form turns on leads (or states the value asked)
-
         citations = force_first(form, question.text, citations, others,
-                                lambda text: shared_words(kb.lexicon.canonicalize(text), words))[:MAX_CITATIONS]
+                                lambda text: shared_words(kb.lexicon.canonicalize(text), words),
+                                lambda text: stated_in(text, question.text, words, kb.lexicon.words))[:MAX_CITATIONS]
         # the asker's own figures against the minimums of the first clause (and of its list, if all must hold)
         settled = None if form.kind in VALUE_FORMS else stated_against_minimums(
             conditions_with(kb, citations[0]), question.stated_facts, english, question.text)

@@ -15,13 +15,14 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answer.asked_values import asked_value, states_value
-from bot.answer.conditions import excluded_case
+from bot.answer.conditions import condition_of, excluded_case
 from bot.answer.form import QuestionForm
 from knowledge.kb.models import Citation
 from knowledge.text.modality import forces, pieces
 
 _KEEPS_OUT = re.compile(r"排斥|排除|拒绝|之外|门外")
 _BINDING = frozenset({"duty", "prohibition", "preference"})
+_SCOPE_WORDS = re.compile(r"政府采购|国有投资为主|国有投资|政府性投资及补助|政府性投资|国有企业投资|公共资源交易")
 
 
 def needed_sentence(form: QuestionForm) -> Callable[[str], bool] | None:
@@ -65,13 +66,17 @@ def value_first(form: QuestionForm, question: str, citations: list[Citation],
 
 
 def force_first(form: QuestionForm, question: str, citations: list[Citation],
-                others: Callable[[str | None], Sequence[Citation]], shared: Callable[[str], int] = lambda _: 0
-                ) -> list[Citation]:
+                others: Callable[[str | None], Sequence[Citation]], shared: Callable[[str], int] = lambda _: 0,
+                stated: Callable[[str], bool] = lambda _: False) -> list[Citation]:
     """``citations`` with the one holding the sentence ``form`` turns on first: a cited clause, else one
-    of ``others(None)`` (further retrieved clauses, quoted and verified); unchanged when none holds it."""
+    of ``others(None)`` (further retrieved clauses, quoted and verified); unchanged when none holds it.
+    With no force to look for, a value asked leads to the clause stating it (:func:`value_first`) and
+    a case the asker describes to the cited clause written for that case (:func:`case_first`)."""
     needed = needed_sentence(form)
     if citations and form.lasting and form.kind != "obligation":
         needed = _lasting_need(citations, others, shared)
+    if needed is None and citations and form.kind not in ("quantity", "time"):
+        return case_first(form, citations, stated)
     if needed is None or not citations or has_sentence(citations[0].text, needed):
         return citations if needed is not None else value_first(form, question, citations, others, shared)
     for i, citation in enumerate(citations[1:], 1):
@@ -79,6 +84,25 @@ def force_first(form: QuestionForm, question: str, citations: list[Citation],
             return [citation, *citations[:i], *citations[i + 1:]]
     extra = next((c for c in others(None) if has_sentence(c.text, needed)), None)
     return [extra, *citations] if extra is not None else citations
+
+
+def case_first(form: QuestionForm, citations: list[Citation], stated: Callable[[str], bool]) -> list[Citation]:
+    """For a must / may / is-there question, a cited clause with a sentence written for the case the asker
+    describes (``stated``: the question states its condition — 采购金额在规定招标金额标准以下 for "没达到公开招标
+    的金额标准") comes first, when the first clause has none: the rule for that case, not the general one."""
+    if form.kind not in ("obligation", "permission", "existence", "confirm") or form.excluding:
+        return citations
+
+    def for_the_case(text: str) -> bool:  # whose projects (政府采购、国有投资为主) is scope, not the case
+        return any((c := condition_of(p)) is not None and c.kind == "requirement"
+                   and stated(_SCOPE_WORDS.sub("", c.text)) for p in pieces(text))
+
+    if for_the_case(citations[0].text):
+        return citations
+    for i, citation in enumerate(citations[1:], 1):  # within the document retrieval chose
+        if citation.doc_id == citations[0].doc_id and for_the_case(citation.text):
+            return [citation, *citations[:i], *citations[i + 1:]]
+    return citations
 
 
 def _lasting_need(citations: list[Citation], others: Callable[[str | None], Sequence[Citation]],
