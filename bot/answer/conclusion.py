@@ -35,7 +35,7 @@ from bot.answer.conditions import (
 )
 from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
-from bot.answer.premises import premise_contradicted
+from bot.answer.premises import premise_confirmed, premise_contradicted
 from knowledge.text.modality import Force, forces, pieces
 
 _VALUE = {
@@ -204,6 +204,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if form.kind == "confirm":
         if premise_contradicted(question, sentence):
             return done("no", "not_so")
+        if not form.universal and premise_confirmed(re.split(r"[，,]", asked_sentence(question))[-1], sentence):
+            return done("yes", "right")  # "当时是不是要求满3年？" against 投放市场满3年
         whole = condition_of(clause_text)
         if form.universal and (whole is not None or any(w in clause_text for w in ("退出", "部分", "会同"))):
             return done("no", "not_so")

@@ -47,6 +47,15 @@ def premise_contradicted(question: str, sentence: str) -> bool:
     return bool(asked_anchor and given_anchor and given_anchor.group(1) not in asked_anchor.group(1))
 
 
+def premise_confirmed(asked: str, sentence: str) -> bool:
+    """True when the asked sentence of a confirm question states figures ("是不是要求满3年？") and the
+    sentence states every one of them (满3年): the premise is the text's own."""
+    asked, sentence = _figures_as_digits(asked), _figures_as_digits(sentence)
+    figures = {m.group(0).replace(" ", "") for pattern in _FIGURES for m in pattern.finditer(asked)}
+    given = {m.group(0).replace(" ", "") for pattern in _FIGURES for m in pattern.finditer(sentence)}
+    return bool(figures) and figures <= given
+
+
 _HOW = re.compile(r"怎么|怎样|如何|什么|哪些|多少|how|what", re.IGNORECASE)
 _SANCTION = re.compile(r"处罚|罚款|惩罚|追责|问责|罚金|penalt|\bfined?\b|punish|sanction", re.IGNORECASE)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.answer.conclusion import Concluded
+from bot.answer.form import asked_sentence
 from bot.answer.verdicts.stated_amounts import in_wan
 from knowledge.kb.models import Citation
 from knowledge.rules.facts import in_mountain_area
@@ -40,7 +41,14 @@ _MEASURES = (
              "主营业务收入", "main business revenue"),
     _Measure("rd_share", re.compile(r"研发[^。；;]{0,24}?不低于\s*(\d+(?:\.\d+)?)\s*()[%％]"), "%",
              "研发费用占比", "R&D share"),
+    _Measure("sales_revenue", re.compile(r"(?<!主营业务)销售收入[^。；;]{0,12}?不低于\s*(\d+(?:\.\d+)?)\s*(亿|万)元"), "万元",
+             "销售收入", "sales revenue"),
+    _Measure("market_years", re.compile(r"投放市场满\s*(\d+)\s*()年|上市销售满\s*(\d+)\s*()年"), "年",
+             "产品上市销售年限", "years on the market"),
+    _Measure("invention_patents", re.compile(r"发明专利[^。；;]{0,6}?(?:不少于|不低于|至少)\s*(\d+)\s*()(?:项|件|个)"), "项",
+             "有效发明专利", "invention patents"),
 )
+_COUNTED = frozenset({"%", "年", "项"})  # figures read as they are written, not as amounts of money
 _MOUNTAIN = re.compile(r"^[；;]\s*山区\s*(?:26|二十六)\s*县[^。；;]{0,8}?不低于\s*(\d+(?:\.\d+)?)\s*(亿|万)?")
 
 Standing = Literal["met", "mountain_only", "below"]
@@ -58,7 +66,8 @@ class Finding:
 
 
 def _number(match: re.Match[str], unit: str) -> float:
-    return float(match.group(1)) if unit == "%" else in_wan(match.group(1), match.group(2) or "万")
+    figure = next(g for g in match.groups() if g)  # the first group that holds the figure
+    return float(figure) if unit in _COUNTED else in_wan(match.group(1), match.group(2) or "万")
 
 
 def _sentence(text: str, start: int) -> str:
@@ -67,6 +76,10 @@ def _sentence(text: str, start: int) -> str:
     end = text.find("。", start)
     return text[begin: end + 1 if end >= 0 else len(text)].strip()
 
+
+#: The asked sentence naming the requirement's own figure ("当时是不是要求满3年？").
+_ASKS_THE_RULE = re.compile(r"(要求|规定|门槛|标准|条件是|须|必须)[^，。？?；\d]{0,6}(?<!\d)\d{1,3}(?:\.\d+)?\s*(年|万|亿|%|％|项|件|个)"
+                            r"|(require|minimum|threshold)[^,.?;\d]{0,16}(?<!\d)\d{1,3}(?:\.\d+)?\s*(years?|%|million)", re.IGNORECASE)
 
 #: "一台设备卖了80万", "单价80万左右": the price of one unit, as the asker states it.
 _UNIT_PRICE = re.compile(r"(?:单价|售价|一台|每台|单台)[^，。？?；\d]{0,8}?(\d+(?:\.\d+)?)\s*(万|亿)")
@@ -116,6 +129,8 @@ def stated_against_minimums(citations: Sequence[Citation], stated: Mapping[str, 
     its list when all must hold (None: none apply):
     ``no`` when one is below every minimum, ``conditional`` when it reaches only the 山区26县 one; with
     the lead sentence and the finding it rests on (its citation and verbatim sentence lead the answer)."""
+    if _ASKS_THE_RULE.search(asked_sentence(question)):
+        return None  # "是不是要求满3年？" confirms the rule; it does not ask whether the asker meets it
     price = stated_unit_price(question)
     found = findings(citations, {**stated, "unit_price": price} if price is not None else stated)
     # A figure that is met settles nothing: the clause's other conditions and the category's still apply.

@@ -110,6 +110,8 @@ FACTS: dict[str, FactSpec] = {spec.name: spec for spec in (
              unit="万元"),
     FactSpec("rd_share", "number", "研发投入占比（%）", "企业上年度研发投入占主营业务收入的比例是百分之几？", unit="%"),
     FactSpec("market_years", "number", "产品上市销售年限（年）", "申报产品上市销售已有几年？", unit="年"),
+    FactSpec("invention_patents", "number", "与申报产品相关的有效发明专利（项）", "企业拥有与申报产品相关的有效发明专利几项？",
+             unit="项"),
     _enum("application_category", "申报类别", "申报类别是先进制造类、数字技术融合类还是特色（消费品）类？",
           APPLICATION_CATEGORIES,
           {"先进制造": "先进制造类", "数字技术融合": "数字技术融合类", "数字融合类": "数字技术融合类",

@@ -1,5 +1,5 @@
 """Amounts a question states about the asker's own case, for the criteria of a year's 申报通知:
-营收 3000 万, 产品销售收入 1.2 亿元, 研发投入占比 3.5%, 上市销售 3 年, 在浙江注册, 山区26县.
+营收 3000 万, 产品销售收入 1.2 亿元, 研发投入占比 3.5%, 上市销售 3 年, 发明专利 1 件, 在浙江注册, 山区26县.
 
 Only a stated value counts: "营收要达到多少？" states none, and a figure the question only asks
 about ("营收2000万够不够？" does state 2000 万). Amounts are returned in 万元, shares in %, years as
@@ -22,7 +22,8 @@ _SHARE = re.compile(r"研发(?:投入|费用|经费)?(?:大概|大约|约|差不
                     r"(?:是|为|有|达到?|约|大约|大概)?\s*"
                     r"(?:(\d+(?:\.\d+)?)\s*[%％]|百分之([一二两三四五六七八九十点〇零\d.]+))")
 _EN_SHARE = re.compile(r"R&D[^.,;?]{0,30}?(\d+(?:\.\d+)?)\s*%", re.IGNORECASE)
-_YEARS = re.compile(r"(?:上市|投放市场|销售|卖)(?:已经?|了)?(?:有)?\s*" + r"(\d+|[一二两三四五六七八九十]+)\s*(?:多)?年")
+_YEARS = re.compile(r"(?:上市|投放市场|销售|卖)(?:已经?|了|才|仅|只|刚|刚满|满)?(?:有)?\s*" + r"(\d+|[一二两三四五六七八九十]+)\s*(?:多)?年")
+_PATENTS = re.compile(r"发明专利(?:只有|仅有|才|有|拥有|共|一共)?\s*" + _NUMBER + r"\s*(?:件|项|个)")
 _EN_MONEY = re.compile(r"(revenue|sales)[^.,;?]{0,20}?(?:of\s*)?(?:RMB|CNY|¥)?\s*(\d+(?:\.\d+)?)\s*(million|billion|"
                        r"ten thousand)", re.IGNORECASE)
 _IN_PROVINCE = re.compile(r"(?:在|是)浙江(?:省内|省)?(?:注册|登记)|浙江(?:本地|省内)企业|registered in Zhejiang", re.IGNORECASE)
@@ -84,6 +85,8 @@ def stated_amounts(text: str) -> dict[str, Any]:
         facts["rd_share"] = float(en_share.group(1))
     if (years := _own(text, _YEARS.search(text))) is not None:
         facts["market_years"] = cn_number(years.group(1))
+    if (patents := _own(text, _PATENTS.search(text))) is not None:
+        facts["invention_patents"] = _value(patents.group(1))
     if _OUT_OF_PROVINCE.search(text):
         facts["registered_in_province"] = False
     elif _IN_PROVINCE.search(text):
