@@ -335,3 +335,17 @@ def test_the_clause_written_for_the_askers_case_leads(question: str, leads: str,
     first = force_first(read_form(question), question, cited, lambda _: [],
                         stated=lambda text: stated_in(text, question, words, lexicon.words))[0]
     assert (first.clause_id, _conclude(question, first.clause_id)[0]) == (leads, kind)
+
+
+@pytest.mark.parametrize(("question", "sentence", "kind"), [
+    # made-up notice sentences: a ban on the very act asked about answers "may we?" with 不可以
+    ("同一个项目，可以新产品和新技术两边都报吗？", "同一项目不得同时以新产品和新技术两个类别申报。", "no"),
+    # 不列入…范围 excludes the case the asker names (涉密 is 涉及国家秘密)
+    ("我们有个涉密项目，能报优秀工业新产品吗？", "涉及国家秘密的项目、单纯的工艺改进项目以及外购技术直接生产的产品不列入本次评选范围。", "no"),
+    # a ban on a case the asker says they are not in is no 不可以
+    ("我们还没拿过保费补贴，能申请吗？", "已获得省级保费补贴的，不得再提出保费补贴申请。", "informational"),
+])
+def test_a_may_question_against_a_ban(question: str, sentence: str, kind: str) -> None:
+    lexicon = shared_lexicon()
+    words = lexicon.words(lexicon.query_text(question))
+    assert conclude(read_form(question), question, sentence, sentence, words, lexicon.words, False).kind == kind

@@ -36,7 +36,7 @@ from bot.answer.conditions import (
 from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
 from bot.answer.premises import premise_confirmed, premise_contradicted
-from knowledge.text.modality import Force, forces, pieces
+from knowledge.text.modality import Force, find, forces, pieces
 
 _VALUE = {
     "quantity": re.compile(r"\d|百分之|[一二两三四五六七八九十百千万]+(年|项|个|元|倍|亿|成|家|次|以上)"),
@@ -138,7 +138,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             and overlap(sentence, specific(words)) >= 2:
         return Concluded("no", w["not_listed"], sentence, ())  # the asker's case is one the lead-in rules out
     ruled_out = banned_case(sentence) if form.kind in ("permission", "existence", "confirm") and not form.excluding else ""
-    if ruled_out and overlap(ruled_out, specific(words)) >= 2:  # 证书复评、换证…不属于首次认证，不予支持: asked about 换证
+    if ruled_out and overlap(ruled_out, specific(words)) >= 2 and not _NOT_DONE.search(question):  # 证书复评、换证…不属于首次认证，不予支持: asked about 换证
         return Concluded("no", w["not_listed"], sentence, ())
     found |= inherited
 
@@ -227,6 +227,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             if their_case and stated_in(their_case, question, words, words_of) \
                     and not _NOT_DONE.search(question):
                 return done("no", "no")  # the asker says they are in that case
+            ban = find("prohibition", sentence)
+            if not their_case and ban is not None and overlap(sentence[ban.end():], specific(words)) >= 2:
+                return done("no", "no")  # 同一项目不得同时以新产品和新技术两个类别申报: the very act asked about
             return done("informational", "open")  # "may …?" against a 不得 sentence is never 可以
         positive = bool(found & set(_POSITIVE)) or ("prohibition" in found and "排斥" in sentence and takes_part)
         if not positive:

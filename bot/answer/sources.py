@@ -74,10 +74,16 @@ def newest_note(kb: KnowledgeBase, question: str, citations: Sequence[Citation],
     return f"注意：知识库中此类文件最新的是{year}年的，尚未收录{this_year}年的文件。"
 
 
+#: Below this general rarity a word is everyday Chinese (直接 0.06, 技术 0): it names no case of its own.
+EVERYDAY = 0.15
+
+
 def named_in(kb: KnowledgeBase, doc_id: str, text: str, words: Sequence[str]) -> set[str]:
     """The question's ``words`` that ``text`` (a part of a clause of ``doc_id``) contains, without those
-    naming the document itself (its title's and 文号's words: 首台（套）, 保险补偿 of the insurance notice)."""
+    naming the document itself (its title's and 文号's words: 首台（套）, 保险补偿 of the insurance notice)
+    and without everyday words (直接, 技术) that name no case of their own."""
     naming = kb.naming_tokens(doc_id)
     canonical = kb.lexicon.canonicalize(text)
-    return {w for w in words if len(w) > 1 and w not in naming and w in canonical}
+    return {w for w in words if len(w) > 1 and w not in naming and w in canonical
+            and kb.lexicon.general_rarity(w) >= EVERYDAY}
 
