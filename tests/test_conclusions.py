@@ -62,6 +62,10 @@ def _conclude(question: str, clause_id: str, quote: str | None = None) -> tuple[
     ("文件目标是到2015年规上工业新产品产值年均增长20%，对吧？", "一(二)", "no", "不是"),
     ("联席会议办公室是不是设在省财政厅？", "三(一)", "no", "不是"),
     ("列入以后是永久的吗？", "三(二)1", "no", "不是"),
+    # the asker says more time has passed than the period the text sets (二年内)
+    ("Our product was recognized three years ago. Is the deemed track record valid for three years?", "三(二)2",
+     "no", "period the policy sets has passed"),
+    ("视同业绩的有效期是不是3年？", "三(二)2", "no", "不是"),
     # terms the asker says are not equal: the preference does not reach them
     ("我们是目录产品，报价比别家高一些，政府采购时也能优先让我们中标吗？", "三(二)2", "no", "不能。文件规定的优先仅限同等条件下"),
     # money asked of a sentence that only encourages: no money is provided
@@ -112,6 +116,8 @@ def test_modality_is_read_from_the_wording(sentence: str, expected: set[str]) ->
     ("财政奖励能拿吗？具体多少钱？", "quantity", None),
     ("What must a buyer do when it lets bidders recommend brands?", "obligation", None),
     ("When does the deemed track record expire?", "time", None),
+    ("Is the deemed track record valid for three years?", "confirm", None),  # states the value it asks about
+    ("有效期是不是3年？", "confirm", None),
     ("Who compiles the catalogue?", "actor", None),
 ])
 def test_the_form_is_read_from_the_whole_question(question: str, kind: str, project: str | None) -> None:

@@ -35,7 +35,7 @@ from bot.answer.conditions import (
 )
 from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
-from bot.answer.premises import premise_confirmed, premise_contradicted
+from bot.answer.premises import limit_passed, premise_confirmed, premise_contradicted
 from knowledge.text.modality import Force, find, forces, pieces
 
 _VALUE = {
@@ -152,6 +152,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         return done("not_specified", "not_specified")
     if form.kind == "procedure":
         return done("not_specified", "not_specified")
+    if form.kind in ("permission", "existence", "confirm") and limit_passed(question, sentence):
+        return done("no", "limit_passed", c=_limiting_parts(sentence))  # "三年前认定的，还能…吗？" against 二年内
     if form.lasting and "time_limit" in found and form.kind != "obligation":
         return done("no", "not_lasting", c=_limiting_parts(sentence))  # a standing the text limits in time is not for good
     bound = found & {"duty", "prohibition", "preference"}

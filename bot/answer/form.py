@@ -105,12 +105,20 @@ def question_parts(text: str) -> list[str]:
 _VALUE_FORMS = ("actor", "time", "quantity", "procedure", "criteria")
 
 
+_STATES_FIGURE = re.compile(r"\d+\s*(年|个|项|万|%|天)|[一二两三四五六七八九十]\s*(年|个|项|万|天)|"
+                            r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[- ](years?|months?|days?|percent)\b", _I)
+_YES_NO = re.compile(r"是不是|是否|对吗|对不对|吧[？?]?$|(^|[.!?;]\s+)(is|are|does|do|will|can|was|were)\b", _I)
+
+
 def _kind_of(part: str) -> FormKind | None:
     """The form of one question sentence: a value asked in any of its clauses, else its last clause that
     has a form ("讨论要不要拿掉，想确认：有没有依据？" asks whether there is a basis), else the first form
     anywhere in it."""
     clauses = [c for c in re.split(r"[，,：:]", part) if c.strip()]
     kinds = [next((k for k, pattern in _FORMS if pattern.search(c)), None) for c in clauses]
+    # "有效期是不是3年？ / Is it valid for three years?" states the value and asks to confirm it
+    kinds = ["confirm" if k in ("time", "quantity") and _STATES_FIGURE.search(c) and _YES_NO.search(c) else k
+             for k, c in zip(kinds, clauses, strict=True)]
     value = next((k for k in kinds if k in _VALUE_FORMS), None)  # "达到几个时，才必须…？" asks the number
     last = next((k for k in reversed(kinds) if k is not None), None)
     return value or last or next((k for k, pattern in _FORMS if pattern.search(part)), None)

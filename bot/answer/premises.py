@@ -25,7 +25,7 @@ _ANCHOR = re.compile(r"(?:从|自)([^，。？?]{1,16}?)(?:那天|那一天|之�
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                "ten": 10}
 _EN_DURATION = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})[- ]years?\b", re.IGNORECASE)
-_CN_DURATION = re.compile(r"(?<![\d〇零一二两三四五六七八九十])([一二两三四五六七八九十]{1,3})\s*年(?=内|以内|有效|期|[，。？?吗么的]|$)")
+_CN_DURATION = re.compile(r"(?<![\d〇零一二两三四五六七八九十])([一二两三四五六七八九十]{1,3})\s*年(?=内|以内|有效|期|前|了|[，。？?吗么的]|$)")
 
 
 def _figures_as_digits(text: str) -> str:
@@ -54,6 +54,20 @@ def premise_confirmed(asked: str, sentence: str) -> bool:
     figures = {m.group(0).replace(" ", "") for pattern in _FIGURES for m in pattern.finditer(asked)}
     given = {m.group(0).replace(" ", "") for pattern in _FIGURES for m in pattern.finditer(sentence)}
     return bool(figures) and figures <= given
+
+
+_WITHIN = re.compile(r"(?<!\d)(\d{1,2})\s*年(?:内|以内)")
+_ELAPSED = re.compile(r"(?<!\d)(\d{1,2})\s*年(?:前|多前|了|多了|有余)|(?<!\d)(\d{1,2})\s*年(?=，|,|\s*$)|(?:for|after) (\d{1,2})年|(?<!\d)(\d{1,2})\s*年\s*ago")
+
+
+def limit_passed(question: str, sentence: str) -> bool:
+    """True when the sentence limits something to N年内 (自认定之日起二年内) and the question says more
+    than N years have passed or asks for longer ("三年前认定的", "valid for three years")."""
+    limits = [int(m.group(1)) for m in _WITHIN.finditer(_figures_as_digits(sentence))]
+    if not limits:
+        return False
+    asked = [int(next(g for g in m.groups() if g)) for m in _ELAPSED.finditer(_figures_as_digits(question))]
+    return bool(asked) and max(asked) > max(limits)
 
 
 _HOW = re.compile(r"怎么|怎样|如何|什么|哪些|多少|how|what", re.IGNORECASE)
