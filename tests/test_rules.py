@@ -204,6 +204,8 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
     # what the asker heard about others is not their case; a grant from a department is 政府补助
     ("我们是民营养老机构，拿到了民政部门的一笔建设补助。听说这个政策只管政府和国企，我们要不要优先考虑目录产品？",
      {"buyer_type": None, "project_funding": "政府补助"}),
+    # another programme's recognition (首台（套）) is not the catalog's
+    ("去年又认定了首台（套），今年打算申报浙江制造精品", {"certified_on": None, "in_catalog": None, "is_first_set_equipment": True}),
     # the figures a year's notice sets minimums for
     ("跟产品相关的有效发明专利只有1件，产品投放市场才1年，符合吗？", {"invention_patents": 1, "market_years": 1}),
     ("要求发明专利至少2项吗？", {"invention_patents": None}),

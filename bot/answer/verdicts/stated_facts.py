@@ -25,6 +25,8 @@ _SEGMENT = re.compile(r"(?:[^，。；,;！!？?\n.]|\.(?=\d))+[，。；,;！!�
 _NOT_YET = re.compile(r"申请|申报|准备|计划|打算|争取|希望")
 _DATE = r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*[日号])?|[\-/.]\s*(\d{1,2})\s*[日号]?|月)?"
 _CERTIFIED = re.compile(r"(?:" + _DATE + r"|(\d{4})\s*年)[^，。,；;？?]{0,6}?(?:被|获)?(?:认定|列入|入选|进入|纳入|公布|评上|获评)")
+#: What follows 认定/评上 when it is another programme's title (首台（套）, 优秀新产品, 高新技术企业 …).
+_OTHER_TITLE = re.compile(r"\s*(?:了|为|成|成为)?\s*(?:浙江省|省级|国家级|国家)?\s*(?:首台|首套|优秀|高新|专精特新|品字标|小巨人|隐形冠军)")
 _CERTIFIED_AFTER = re.compile(r"(?:认定|入选|列入)(?:日期|时间)?(?:是|为|于|在)\s*" + _DATE)
 _WITHDRAWN = re.compile(r"(?:" + _DATE + r"|(\d{4})\s*年)[^，。,；;？?]{0,6}?(?:被)?(?:退出|撤销|移出)")
 _EN_CERTIFIED = re.compile(r"certified (?:on|in) (\d{4})-(\d{1,2})(?:-(\d{1,2}))?", re.IGNORECASE)
@@ -157,6 +159,8 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
     certified = _CERTIFIED.search(text) or _EN_CERTIFIED.search(text)
     if certified is not None and _NOT_YET.search(certified.group(0)):
         certified = None  # 2025年3月申请认定: not certified yet
+    if certified is not None and _OTHER_TITLE.match(text, certified.end()):
+        certified = None  # 去年认定了首台（套）: another programme's recognition, not the catalog's
     if certified and (not withdrawn or certified.start() != withdrawn.start()):
         facts["certified_on"] = _date(certified)
         facts.setdefault("in_catalog", True)
