@@ -141,6 +141,12 @@ def test_asking_to_keep_a_product_out_is_read_as_such(question: str) -> None:
     assert read_form(question).excluding
 
 
+def test_an_exclusion_told_of_is_not_an_exclusion_asked_about() -> None:
+    # the asker tells of a buyer keeping them out, and asks whether they may take part: not "may we exclude?"
+    assert not read_form("招标人说没业绩不让投，我们的目录产品能不能参加投标？").excluding
+    assert read_form("标书里可以注明不让目录产品参加吗？").excluding
+
+
 
 
 def test_a_multi_part_question_is_split_into_its_parts() -> None:

@@ -105,6 +105,7 @@ def question_parts(text: str) -> list[str]:
 _VALUE_FORMS = ("actor", "time", "quantity", "procedure", "criteria")
 
 
+_TAKES_PART = re.compile(r"(?<![不没别])(参加|参与|投标|竞标|参投)|participat|\bbid\b|take part", _I)
 _STATES_FIGURE = re.compile(r"\d+\s*(年|个|项|万|%|天)|[一二两三四五六七八九十]\s*(年|个|项|万|天)|"
                             r"\b(one|two|three|four|five|six|seven|eight|nine|ten|\d+)[- ](years?|months?|days?|percent)\b", _I)
 _YES_NO = re.compile(r"是不是|是否|对吗|对不对|吧[？?]?$|(^|[.!?;]\s+)(is|are|does|do|will|can|was|were)\b", _I)
@@ -138,5 +139,8 @@ def read_form(text: str) -> QuestionForm:
     private = bool(_PRIVATE.search(text))
     public = any(not _DENIED.search(text[max(0, m.start() - 4): m.start()]) for m in _PUBLIC.finditer(text))
     project: ProjectSide | None = "private" if private and not public else "public" if public and not private else None
-    return QuestionForm(kind, bool(_EXCLUDING.search(text)), bool(_STATES_BAN.search(text)),
+    # "招标人说没业绩不让投，我们能不能参加投标？" tells of an exclusion but asks whether it may take part
+    asking = [c for c in re.split(r"[，,：:]", asked[-1]) if c.strip()][-1:] or [asked[-1]]
+    excluding = bool(_EXCLUDING.search(text)) and not (_TAKES_PART.search(asking[0]) and not _EXCLUDING.search(asking[0]))
+    return QuestionForm(kind, excluding, bool(_STATES_BAN.search(text)),
                         bool(_UNIVERSAL.search(text)), project, negated=bool(_NEGATED.search(asked[-1])), lasting=bool(_LASTING.search(asked[-1])))
