@@ -361,3 +361,18 @@ def test_a_may_question_against_a_ban(question: str, sentence: str, kind: str) -
     lexicon = shared_lexicon()
     words = lexicon.words(lexicon.query_text(question))
     assert conclude(read_form(question), question, sentence, sentence, words, lexicon.words, False).kind == kind
+
+
+def test_a_requirement_the_text_waives_is_answered_no() -> None:
+    # a made-up notice line: 新技术类 need not show sales
+    text = "已实现产业化。新产品类项目2023年度销售收入不低于300万元；新技术类项目不作销售收入要求，但须已在2家以上企业推广应用。"
+    question = "新技术类的项目有没有销售收入要求？"
+    lexicon = shared_lexicon()
+    done = conclude(read_form(question), question, text, text, lexicon.words(lexicon.query_text(question)),
+                    lexicon.words, False)
+    assert (done.kind, "新技术类项目不作销售收入要求" in done.lead) == ("no", True)
+
+
+def test_a_minority_state_share_is_not_a_state_investment() -> None:
+    kind, lead, _ = _conclude("我们这个项目国有资本只占三成，大头是民营资本，“不得排斥目录产品”这条管得到我们吗？", "三(二)2")
+    assert (kind, "只针对" in lead) == ("no", True)

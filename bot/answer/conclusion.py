@@ -131,6 +131,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     ``lead_in`` is the sentence that introduces a list item ("有下列情形之一的，不予补偿："): an item
     carries its force (软件类产品 is one of the cases not compensated)."""
     w = lead_templates(english)
+    waived = _waived(form, clause_text, words)
+    if waived:  # "新技术类有没有销售额要求？" against 新技术类项目不作销售收入要求
+        return Concluded("no", w["waived"].format(c=waived[1]), waived[0], ())
     sentence = decisive_sentence(form, quote, clause_text, words, question)
     found = forces(sentence)
     inherited = forces(lead_in) & {"prohibition", "duty", "provision"} if not found & _BINDING else frozenset()
@@ -245,6 +248,23 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             return done("conditional", f"{has}cond{suffix}", c=condition.text)
         return done("yes", "has" if has else ("right" if form.kind == "confirm" else "yes"))
     return done("informational", "open")
+
+
+_ASKED_OF = frozenset({"要求", "条件", "门槛", "限制", "标准"})
+
+
+def _waived(form: QuestionForm, clause_text: str, words: Sequence[str]) -> tuple[str, str] | None:
+    """For "is there / must / is it" a requirement: the sentence of the clause, and its comma part, saying
+    the thing asked about is not required (不作…要求, 不区分…), when that part names the question's own
+    words (技术类 of 新技术类项目), not only 要求."""
+    if form.kind not in ("existence", "obligation", "confirm") or form.negated:
+        return None
+    own = [x for x in specific(words) if x not in _ASKED_OF]
+    for piece in pieces(clause_text):
+        for part in re.split(r"(?<=[，,])", piece):
+            if "waiver" in forces(part) and overlap(part, own) >= 2:
+                return piece, part.strip("，,。；; ")
+    return None
 
 
 def _limiting_parts(sentence: str) -> str:

@@ -68,6 +68,8 @@ _NEGATED = re.compile(r"(可以|能|可|能否|可否|允许)不(?![能可得让
                       r"\b(can|may|could) (we|i|they|it|one|a \w+) (not|skip|ignore)\b|(do|does)n'?t (have|need) to|"
                       r"need not|needn't", _I)
 _PREMISE = re.compile(r"(吧|对吗|对不对|没错吧|是吗|对么)[？?]?\s*$|is it true|\bright\?\s*$", _I)
+_MINORITY_STATE = re.compile(r"(国有|国资|国企)[^，。？?]{0,6}(只占|仅占|才占|占)\s*[一二两三四1-4]成|(国有|国资)[^，。？?]{0,6}(不到|不足|少于)(一半|半数|50%)|"
+                             r"(大头|多数|大部分|主要)(是|为|都是)?(民营|私人|社会)(资本|资金)|(民营|社会)资本为主", _I)
 _DENIED = re.compile(r"(没有|没|不是|并非|非|无|未|\bno|\bnot|without)\s*$", _I)  # 没有政府投资: not public
 _ASK_SENTENCE = re.compile(r"[^。！!？?；;]*[？?]|[^。！!？?；;]+$")
 
@@ -136,9 +138,11 @@ def read_form(text: str) -> QuestionForm:
     else:
         found = value or kinds[-1]
         kind = found if found is not None else next((k for k, pattern in _FORMS if pattern.search(text)), "open")
-    private = bool(_PRIVATE.search(text))
+    minority = bool(_MINORITY_STATE.search(text))  # 国有资本只占三成: not 国有投资为主
+    private = bool(_PRIVATE.search(text)) or minority
     public = any(not _DENIED.search(text[max(0, m.start() - 4): m.start()]) for m in _PUBLIC.finditer(text))
-    project: ProjectSide | None = "private" if private and not public else "public" if public and not private else None
+    project: ProjectSide | None = "private" if private and (minority or not public) else \
+        "public" if public and not private else None
     # "招标人说没业绩不让投，我们能不能参加投标？" tells of an exclusion but asks whether it may take part
     asking = [c for c in re.split(r"[，,：:]", asked[-1]) if c.strip()][-1:] or [asked[-1]]
     excluding = bool(_EXCLUDING.search(text)) and not (_TAKES_PART.search(asking[0]) and not _EXCLUDING.search(asking[0]))

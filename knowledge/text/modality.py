@@ -13,9 +13,9 @@ from importlib import resources
 from typing import Literal
 
 Force = Literal["duty", "prohibition", "preference", "encouragement", "provision", "condition", "public_scope",
-                "time_limit", "ends_standing"]
+                "time_limit", "ends_standing", "waiver"]
 FORCES: tuple[Force, ...] = ("duty", "prohibition", "preference", "encouragement", "provision", "condition",
-                             "public_scope", "time_limit", "ends_standing")
+                             "public_scope", "time_limit", "ends_standing", "waiver")
 _PIECE = re.compile(r"[^。；;！!？?]+[。；;！!？?]*")
 
 
