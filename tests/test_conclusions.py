@@ -376,3 +376,15 @@ def test_a_requirement_the_text_waives_is_answered_no() -> None:
 def test_a_minority_state_share_is_not_a_state_investment() -> None:
     kind, lead, _ = _conclude("我们这个项目国有资本只占三成，大头是民营资本，“不得排斥目录产品”这条管得到我们吗？", "三(二)2")
     assert (kind, "只针对" in lead) == ("no", True)
+
+
+@pytest.mark.parametrize(("question", "clause", "kind"), [
+    # the asker says their case is not the one the condition names → no, not "yes on the condition"
+    ("我们自己报名去德国参加一个商业行业展，不是政府组织的，展位费能资助吗？", "三(二)4", "no"),
+    # the exception, said in other words (那类东西 for 产品)
+    ("要是目录里根本没有我们要采购的那类东西，推荐三个以上品牌时还得放目录产品吗？", "三(二)6", "no"),
+    # "leave … out" asks to exclude
+    ("can a government purchaser leave catalogue products out of a tender?", "三(二)2", "no"),
+])
+def test_what_the_asker_says_of_their_case_settles_the_condition(question: str, clause: str, kind: str) -> None:
+    assert _conclude(question, clause)[0] == kind

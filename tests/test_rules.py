@@ -40,7 +40,9 @@ def _verdict(rules: list[Rule], rule_id: str, facts: dict[str, Any], as_of: dt.d
 
 CASES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("recognition_criteria", {"has_clear_ip": True, "own_brand": True}, "needs_info", set()),
-    ("recognition_criteria", {"has_clear_ip": False, "own_brand": True}, "not_met", set()),
+    # 二（一） names a focus (重点选择): lacking own IP or brand is left to the assessment, never ruled out
+    ("recognition_criteria", {"has_clear_ip": False, "own_brand": True}, "needs_info", set()),
+    ("recognition_criteria", {"has_clear_ip": True, "own_brand": False}, "needs_info", set()),
     ("recognition_criteria", {}, "needs_info", {"has_clear_ip", "own_brand"}),
     ("deemed_track_record", DEEMED, "met", set()),
     ("deemed_track_record", {**DEEMED, "core_tech_level": "国内领先"}, "not_met", set()),  # not 高于国内领先

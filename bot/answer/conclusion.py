@@ -28,6 +28,7 @@ from bot.answer.conditions import (
     WordsOf,
     banned_case,
     condition_of,
+    denied_in,
     overlap,
     scope_of,
     specific,
@@ -243,6 +244,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         # "国有企业投资的项目在不在优先采购的范围里？": asked whether it is among those covered.
         covered = form.kind == "confirm" and overlap(scope_of(sentence), words) >= 4
         blocking = condition is not None and not covered and (form.kind != "confirm" or condition.kind != "exception")
+        if condition and blocking and condition.kind == "requirement" and denied_in(condition.text, question, words_of):
+            return done("no", "cond_denied", c=condition.text)  # "不是政府组织的" against 省级政府层面主办或组织
         if condition and blocking and not stated_in(condition.text, question, words, words_of) and not exception_applies:
             suffix = {"requirement": "", "circumstance": "_when", "exception": "_except"}[condition.kind]
             return done("conditional", f"{has}cond{suffix}", c=condition.text)

@@ -70,8 +70,24 @@ def stated_in(condition: str, question: str, question_words: Sequence[str], word
     wanted = {w for w in words_of(condition) if w not in GENERIC and len(w) > 1}
     if not wanted:  # 除《目录》中没有的产品外: its words in order, close together (目录…没有…产品)
         tokens = [t for t in re.split(r"[《》“”，、的中除外]+", condition) if t]
+        if len(tokens) > 2 and tokens[-1] in GENERIC:  # 目录里根本没有我们要采购的那类东西: 产品 in other words
+            tokens = tokens[:-1]
         return bool(tokens) and re.search(".{0,12}".join(map(re.escape, tokens)), question) is not None
     return len(wanted & set(question_words)) >= 0.35 * len(wanted)
+
+
+_NEGATION = re.compile(r"不是|并非|并不是|非|不属于|没有|不在")
+
+
+def denied_in(condition: str, question: str, words_of: WordsOf) -> bool:
+    """True when a part of the question says the asker's case is *not* the condition: a negation
+    followed by at least two of the condition's own words ("不是政府组织的" against 省级政府层面主办或组织)."""
+    wanted = {w for w in words_of(condition) if w not in GENERIC and len(w) > 1}
+    for part in re.split(r"[，,。；;？?！!]", question):
+        m = _NEGATION.search(part)
+        if m and len(wanted & set(words_of(part[m.end():]))) >= 2:
+            return True
+    return False
 
 
 def scope_of(sentence: str) -> str:

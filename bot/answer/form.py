@@ -50,7 +50,7 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
 )
 _EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限制.{0,6}(参加|投标)|不允许|取消.{0,4}资格|剔除|排挤|踢出|"
                         r"[排挡拒关踢剔挤]出?[^，。？?]{0,6}(在外|之外|外面|门外)|"
-                        r"\bexclu|\brefuse|\breject|\bbar\b|\bdeny|\b(keep|kept|keeping) .{0,20}\bout\b|shut .{0,20}out|rule .{0,20}out|"
+                        r"\bexclu|\brefuse|\breject|\bbar\b|\bdeny|\b(keep|kept|keeping|leave|leaving|left) .{0,30}\bout\b|shut .{0,20}out|rule .{0,20}out|"
                         r"disqualif", _I)
 _UNIVERSAL = re.compile(r"所有|只管|只限|只针对|仅限|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
                         r"一直|任何|不管|无论|直接|马上|就能|只有|一家说了算|单独|独家|只由|\bonly\b|solely|alone|"

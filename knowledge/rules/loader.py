@@ -37,7 +37,7 @@ class ConditionSpec(BaseModel):
     fact: str | None = None
     is_: Any = Field(None, alias="is")
     in_: list[Any] | None = Field(None, alias="in")
-    unsure: dict[str, str] | None = None  # with ``in``: values that may or may not be covered → needs_info, with this note
+    unsure: dict[str, str] | None = None  # with ``in``/``is``: values that may or may not do → needs_info, with this note
     contains_any: list[str] | None = None
     at_least: float | None = None
     at_most: float | None = None
@@ -77,11 +77,11 @@ class ConditionSpec(BaseModel):
                     "contains_any": ("str",), "listed_on_as_of": ("bool",)}.get(test)
         if expected and kind not in expected:
             raise ValueError(f"条件“{self.label}”：{test} 不适用于 {self.fact}（{kind}）")
-        if self.unsure is not None and test != "in_":
-            raise ValueError(f"条件“{self.label}”：unsure 只用于 in")
+        if self.unsure is not None and test not in ("in_", "is_"):
+            raise ValueError(f"条件“{self.label}”：unsure 只用于 in / is")
         if self.by_region is not None and test not in _NUMBER_TESTS:
             raise ValueError(f"条件“{self.label}”：by_region 只用于 at_least / at_most")
-        for value in ([self.is_] if test == "is_" else [*(self.in_ or []), *(self.unsure or {})]):
+        for value in ([self.is_] if test == "is_" else [*(self.in_ or [])]) + [*(self.unsure or {})]:
             try:
                 parse_facts({self.fact: value})
             except FactError as exc:
