@@ -130,6 +130,8 @@ def test_the_form_is_read_from_the_whole_question(question: str, kind: str, proj
     ("允许推荐的品牌数达到几个时，才必须包含目录产品？", "quantity"),  # a value asked anywhere wins
     ("Does the policy oblige government buyers to give priority to listed products?", "obligation"),
     ("民企自建项目受约束吗", "obligation"),
+    ("我们县经信局在推广这块需要干些什么？", "open"),  # the 么 of 什么 is no 吗
+    ("需要交钱吗？", "obligation"),
 ])
 def test_the_clause_that_asks_decides_the_form(question: str, kind: str) -> None:
     assert read_form(question).kind == kind

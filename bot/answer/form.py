@@ -37,13 +37,13 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
                         r"列(一下|出来)|什么方向|思路|是什么$|what (benefits|support|kinds?|types?|direction)|which (benefits|kinds?)",
                         _I)),
     ("obligation", re.compile(r"必须|必需|有必要|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|"
-                              r"有义务|硬性|必[选买用采装]|\boblige[sd]?\b|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}[吗么]|受(到)?约束|约束.{0,6}[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}[吗么]|(是不是|是否|都|还|就)得(?![到了出分奖益])|需要.{0,12}[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
+                              r"有义务|硬性|必[选买用采装]|\boblige[sd]?\b|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}(?<![什怎那这多])[吗么]|受(到)?约束|约束.{0,6}(?<![什怎那这多])[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}(?<![什怎那这多])[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}(?<![什怎那这多])[吗么]|(是不是|是否|都|还|就)得(?![到了出分奖益])|需要.{0,12}(?<![什怎那这多])[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
                               r"mandatory|only (buy|purchase|choose|use)", _I)),
-    ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}[吗么]|能.{0,24}[吗么]|允许|准不准|行不行|会不会被|"
+    ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}(?<![什怎那这多])[吗么]|能.{0,24}(?<![什怎那这多])[吗么]|允许|准不准|行不行|会不会被|"
                               r"\bcan\b|\bcould\b|\bmay\b|allowed|permitted", _I)),
-    ("existence", re.compile(r"有没有|有无|是否有|有.{0,24}[吗么]|会不会|享受.{0,10}[吗么]|"
+    ("existence", re.compile(r"有没有|有无|是否有|有.{0,24}(?<![什怎那这多])[吗么]|会不会|享受.{0,10}(?<![什怎那这多])[吗么]|"
                              r"is there|are there|\bany\b|do(es)? .{1,40} (get|receive|have)", _I)),
-    ("confirm", re.compile(r"是不是|是否|对吗|对不对|在不在|算不算|属不属于|属于.{0,16}[吗么]|吧[？?]?$|对么|没错吧|是.{0,16}的[吗么]|[吗么嘛][？?]?$|"
+    ("confirm", re.compile(r"是不是|是否|对吗|对不对|在不在|算不算|属不属于|属于.{0,16}(?<![什怎那这多])[吗么]|吧[？?]?$|对么|没错吧|是.{0,16}的(?<![什怎那这多])[吗么]|(?<![什怎那这多])[吗么嘛][？?]?$|"
                            r"is it true|\bright\?|(^|[,.;]\s*)(is|are|does|do|did|will|shall)\b", _I)),
     ("definition", re.compile(r"什么是|是什么意思|指的?是什么|指什么|什么叫|含义|what is|what are|what does .{1,40} mean",
                               _I)),
