@@ -151,6 +151,12 @@ def test_short_and_mistyped_enterprise_names_find_the_product(services: Services
     assert answer.citations[0].kind == "catalog" and answer.citations[0].quote in answer.citations[0].text
 
 
+def test_a_question_about_listed_products_in_general_is_no_name_lookup(services: Services) -> None:
+    # "已经进了目录的产品" names no product: the policy's 退出机制 answers, not "not found in the catalog"
+    answer = services.assistant.ask("已经进了目录的产品，后面会不会被拿掉？")
+    assert answer.intent != "catalog" and answer.citations[0].clause_id == "三(二)1"
+
+
 def test_alternatives_are_active_and_from_other_enterprises(services: Services) -> None:
     alternatives = services.assistant.catalog.alternatives("HY-1")
     ids = [h.product.product_id for h in alternatives]

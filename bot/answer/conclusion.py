@@ -249,7 +249,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         if condition and blocking and not stated_in(condition.text, question, words, words_of) and not exception_applies:
             suffix = {"requirement": "", "circumstance": "_when", "exception": "_except"}[condition.kind]
             return done("conditional", f"{has}cond{suffix}", c=condition.text)
-        return done("yes", "has" if has else ("right" if form.kind == "confirm" else "yes"))
+        # "会不会被拿掉？" is answered 是的, not 可以
+        return done("yes", "has" if has else ("right" if form.kind == "confirm" or "会不会" in question else "yes"))
     return done("informational", "open")
 
 

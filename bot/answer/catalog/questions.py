@@ -97,7 +97,9 @@ def route_catalog(question: str, catalog: CatalogSearch, *, intent_is_catalog: b
         subject = _SUBJECT.search(question.strip())
         if subject and not _NEED.search(question) and not _ASKS.search(subject.group("subject")):
             named = need_text(subject.group("subject"), catalog.lexicon)
-            if named and not is_policy_talk(named):
+            # "已经进了目录的产品…": an everyday word (已经) names no product
+            names_something = any(catalog.lexicon.general_rarity(w) >= 0.15 for w in catalog.lexicon.words(named))
+            if named and names_something and not is_policy_talk(named):
                 return CatalogQuestion("lookup", named, region, [], names_enterprise)
     if (intent_is_catalog or asks_need) and need:
         return CatalogQuestion("need", need, region, strong=intent_is_catalog)
