@@ -208,6 +208,10 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
      {"buyer_type": None, "project_funding": "政府补助"}),
     # another programme's recognition (首台（套）) is not the catalog's
     ("去年又认定了首台（套），今年打算申报浙江制造精品", {"certified_on": None, "in_catalog": None, "is_first_set_equipment": True}),
+    # a buyer's own project and whether the catalog holds what it buys
+    ("我们是国有投资为主的项目，允许推荐3个品牌，目录里正好有这类产品", {"buyer_type": "国有投资为主的项目建设单位",
+                                                "brands_recommended": 3, "catalog_has_category": True}),
+    ("要是目录里根本没有我们要采购的那类东西", {"catalog_has_category": False}),
     # the figures a year's notice sets minimums for
     ("跟产品相关的有效发明专利只有1件，产品投放市场才1年，符合吗？", {"invention_patents": 1, "market_years": 1}),
     ("要求发明专利至少2项吗？", {"invention_patents": None}),
@@ -322,3 +326,10 @@ def test_a_year_alone_settles_a_period_long_past(rules: list[Rule]) -> None:
     assert facts["certified_on"] == "2014"
     condition = next(c for c in _verdict(rules, "deemed_track_record", facts).conditions if c.fact == "certified_on")
     assert condition.status == "not_met"
+
+
+def test_a_buyer_told_its_duty_applies_reads_yes_not_may(services: Services) -> None:
+    answer = services.assistant.ask("我们是国有投资为主的项目，这次招标允许推荐3个品牌，目录里正好有这类产品，"
+                                    "推荐的品牌里必须放一个目录产品吗？")
+    assert answer.conclusion == "yes" and answer.answer.startswith("结论：是的。此项规定适用于您的情形。")
+    assert not any(v.missing_facts for v in answer.verdicts if v.rule_id == "three_brand_rule")  # nothing asked again

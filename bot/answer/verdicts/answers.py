@@ -94,6 +94,8 @@ def _conclusion(verdicts: list[Verdict], english: bool) -> str:
         status = verdicts[0].status
         if status == "not_met" and verdicts[0].audience == "buyer":  # a duty that does not bind this buyer
             return "No, this requirement does not apply to your case." if english else "不是。此项规定不适用于您的情形。"
+        if status == "met" and verdicts[0].audience == "buyer":  # a duty that binds this buyer: not a permission
+            return "Yes, this requirement applies to your case." if english else "是的。此项规定适用于您的情形。"
         if english:
             return {"met": "Yes.", "not_met": "No.", "needs_info": "More information is needed."}[status]
         return {"met": "可以。", "not_met": "不可以。", "needs_info": "需要补充信息后才能判断。"}[status]

@@ -49,7 +49,7 @@ _IP = re.compile(r"发明专利|自主知识产权|知识产权|专利", re.IGNO
 _EN_IP_TERM = re.compile(r"patents?|intellectual property", re.IGNORECASE)
 _BRAND_OWN = re.compile(r"自主品牌|自有品牌|own brand", re.IGNORECASE)
 _BRAND_OEM = re.compile(r"贴牌|代工|\bOEM\b", re.IGNORECASE)
-_BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的项目建设单位|国有投资(为主)?的?项目建设单位|state-funded project owner"),
+_BUYERS = (("国有投资为主的项目建设单位", r"国有投资为主的项目建设单位|国有投资(为主)?的?项目建设单位|国有投资为主的(项目|工程)|state-funded project owner"),
            ("政府采购单位", r"政府采购单位|采购人是政府|government purchaser"),
            ("国有企业", r"国有企业(?!投资)|国企(?!投资)|state-owned enterprise|\bSOE\b"))
 _OWN_FUNDS = re.compile(r"自有资金|自筹|自己出钱|自掏腰包|own (funds|money)|privately funded", re.IGNORECASE)
@@ -65,6 +65,9 @@ _BRANDS = re.compile(r"(?:推荐|允许推荐|可推荐|可以推荐)了?\s*(\d+
 _EN_BRANDS = re.compile(r"(\d+) brands", re.IGNORECASE)
 _INCLUDED = re.compile(r"(其中|里面|当中)(有|包括|包含|含)(一个|一家)?《?目录》?(中的|里的)?产品")
 _NOT_INCLUDED = re.compile(r"(没有|不含|不包括|未包含)(一个|一家)?《?目录》?(中的|里的)?产品")
+#: Whether the catalog holds the kind of product bought, as the asker says it (目录里正好有这类产品).
+_HAS_CATEGORY = re.compile(r"《?目录》?(里|中|内)[^，。？?；]{0,4}(?<!没)有(这类|这种|该类|同类|这一类|此类|我们要(采购|买)的)")
+_LACKS_CATEGORY = re.compile(r"《?目录》?(里|中|内)[^，。？?；]{0,6}(没有|没|无)(这类|这种|该类|同类|这一类|此类|我们要(采购|买)的|要采购的)")
 _FIRST_SET = re.compile(r"首台（套）|首台套|first[- ]set", re.IGNORECASE)
 _PROVINCIAL = re.compile(r"(省级政府|省政府|省经信|省里|省级)[^，。,；;]{0,8}(主办|组织|举办|办的)|provincial government", re.IGNORECASE)
 _OTHER_ORGANIZER = re.compile(r"(市级|市里|市政府|县级|区里|行业协会|商会|协会|企业自己|民营)[^，。,；;]{0,8}(主办|组织|举办|办的)")
@@ -205,6 +208,10 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
         facts["catalog_brand_included"] = False
     elif _INCLUDED.search(text):
         facts["catalog_brand_included"] = True
+    if _LACKS_CATEGORY.search(text):
+        facts["catalog_has_category"] = False
+    elif _HAS_CATEGORY.search(text):
+        facts["catalog_has_category"] = True
     if (first := _stated(text, _FIRST_SET)) is not None:
         facts["is_first_set_equipment"] = first
     if _PROVINCIAL.search(text):
