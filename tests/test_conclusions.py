@@ -390,3 +390,32 @@ def test_a_minority_state_share_is_not_a_state_investment() -> None:
 ])
 def test_what_the_asker_says_of_their_case_settles_the_condition(question: str, clause: str, kind: str) -> None:
     assert _conclude(question, clause)[0] == kind
+
+
+# made-up notice sentences (in the style of real 品字标 and 首台（套） notices; not official text)
+_RANKED = "企业主导制定并正式发布“浙江制造”标准的，每项给予一次性补助20万元；作为主要参与单位（起草单位排名前三）的，每项给予5万元。"
+_WINDOW = "申请标准研制支持的，相关“浙江制造”标准须于2022年7月1日至2023年6月30日期间正式发布。"
+_REFUND = "企业获得保费补贴后，不得在保险期限内擅自退保；确需退保的，须将已获得的补贴资金如数退回。"
+
+
+@pytest.mark.parametrize(("question", "text", "kind", "decisive"), [
+    # a place below the ranking the text admits → 不能, whichever sentence of the clause sets the rank
+    ("起草单位里我们排第四，能拿那个5万的补助吗？", _RANKED, "no", "起草单位排名前三"),
+    ("We were ranked fifth among the drafting units. Can we get the subsidy?", _RANKED, "no", "起草单位排名前三"),
+    ("起草单位里我们排第二，能拿5万的补助吗？", _RANKED, "not no", ""),
+    # a date of the same act outside the period the text sets → 不能; a date of something else is not compared
+    ("我们的标准是22年5月正式发布的，能申请标准研制支持吗？", _WINDOW, "no", "2022年7月1日至2023年6月30日"),
+    ("我们的标准是2023年4月发布的，能申请标准研制支持吗？", _WINDOW, "not no", ""),
+    ("我们公司2010年5月成立，能申请标准研制支持吗？", _WINDOW, "not no", ""),
+    # must we …? answered by the duty written for the case the asker names (确需退保的，须…), not by the ban beside it
+    ("拿到保费补贴后，客户想中途退保，补贴还得退吗？", _REFUND, "yes", "确需退保的"),
+])
+def test_what_the_asker_states_against_a_rank_a_period_or_a_case(question: str, text: str, kind: str,
+                                                                 decisive: str) -> None:
+    lexicon = shared_lexicon()
+    done = conclude(read_form(question), question, text, text, lexicon.words(lexicon.query_text(question)),
+                    lexicon.words, lexicon.is_english(question))
+    if kind == "not no":
+        assert done.kind != "no", done.lead
+    else:
+        assert (done.kind, decisive in done.decisive) == (kind, True), done.lead

@@ -27,6 +27,7 @@ from bot.answer.conditions import (
     GENERIC,
     WordsOf,
     banned_case,
+    case_duty,
     condition_of,
     denied_in,
     overlap,
@@ -36,7 +37,7 @@ from bot.answer.conditions import (
 )
 from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
-from bot.answer.premises import limit_passed, premise_confirmed, premise_contradicted
+from bot.answer.premises import limit_passed, premise_confirmed, premise_contradicted, rank_passed, window_passed
 from knowledge.text.modality import Force, find, forces, pieces
 
 _VALUE = {
@@ -45,6 +46,7 @@ _VALUE = {
     "actor": re.compile(r"委|厅|局|部门|单位|办公室|联席会议|政府|机构|招标人|厂家|生产者|供应者|专家"),
     "criteria": re.compile(r"具有|具备|高于|符合[^。；]{0,6}条件"),
 }
+_ASKS_IF = ("permission", "existence", "confirm")
 _BINDING = frozenset({"duty", "prohibition", "preference"})
 _POSITIVE: tuple[Force, ...] = ("provision", "preference", "encouragement", "duty")
 _WANTED: dict[FormKind, tuple[Force, ...]] = {
@@ -53,8 +55,6 @@ _WANTED: dict[FormKind, tuple[Force, ...]] = {
     "existence": ("provision", "preference", "encouragement", "duty"),
     "confirm": ("condition", "provision", "duty", "preference", "prohibition"),
 }
-
-
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
         scoped = [p for p in pieces(clause_text) if "public_scope" in forces(p) and forces(p) & _BINDING]
         if scoped:
             return max(scoped, key=lambda p: (overlap(p, words), -scoped.index(p)))
+    if form.kind == "obligation" and not form.excluding and (duty := case_duty(clause_text, words)):
+        return duty  # "客户想中途退保，补贴还得退吗？": the duty written for that case (确需退保的，须…)
     wanted = ("prohibition",) if form.excluding else _WANTED.get(form.kind, ())
     if form.kind in ("existence", "permission", "confirm") and ASKS_MONEY.search(asked_sentence(question)) \
             and any("provision" in forces(p) and overlap(p, specific(words)) >= 2 for p in pieces(clause_text)):
@@ -99,8 +101,7 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
         return quote
     if len(in_quote) == 1 and forces(quote) & set(wanted) and overlap(quote, specific(words)):
         return quote
-    # One sentence: of the quote when it has the force asked about and is about the question's own
-    # words, else of the whole clause (the one sharing most of them).
+    # The quote's sentence with the force asked about and the question's words, else the clause's best.
     own = specific(words)
     quoted = [p for p in in_quote if forces(p) & set(wanted)]
     whole = [p for p in pieces(clause_text) if forces(p) & set(wanted)]
@@ -135,6 +136,10 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     waived = _waived(form, clause_text, words)
     if waived:  # "新技术类有没有销售额要求？" against 新技术类项目不作销售收入要求
         return Concluded("no", w["waived"].format(c=waived[1]), waived[0], ())
+    for passed, key in ((rank_passed, "rank_passed"), (window_passed, "window_passed")):
+        out = [p for p in pieces(clause_text) if passed(question, p)] if form.kind in _ASKS_IF else []
+        if out:  # 排第四 against 起草单位排名前三; 22年5月发布 against 2022年7月1日至…期间: whichever sentence sets it
+            return Concluded("no", w[key].format(c=out[0].rstrip("。；;")), out[0], ())
     sentence = decisive_sentence(form, quote, clause_text, words, question)
     found = forces(sentence)
     inherited = forces(lead_in) & {"prohibition", "duty", "provision"} if not found & _BINDING else frozenset()
@@ -156,7 +161,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         return done("not_specified", "not_specified")
     if form.kind == "procedure":
         return done("not_specified", "not_specified")
-    if form.kind in ("permission", "existence", "confirm") and limit_passed(question, sentence):
+    if form.kind in _ASKS_IF and limit_passed(question, sentence):
         return done("no", "limit_passed", c=_limiting_parts(sentence))  # "三年前认定的，还能…吗？" against 二年内
     if form.lasting and "time_limit" in found and form.kind != "obligation":
         return done("no", "not_lasting", c=_limiting_parts(sentence))  # a standing the text limits in time is not for good
@@ -222,16 +227,14 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     if condition is not None and condition.kind == "circumstance" and _UNEQUAL.search(question) \
             and form.kind in ("permission", "existence", "confirm", "obligation"):
         return done("no", "unequal", c=condition.text)  # "报价比别家高，也能优先吗？": not on equal terms
-    if form.kind in ("existence", "permission", "confirm") and ASKS_MONEY.search(asked_sentence(question)) \
-            and "provision" not in found:
+    if form.kind in _ASKS_IF and ASKS_MONEY.search(asked_sentence(question)) and "provision" not in found:
         return done("not_specified", "not_specified")  # "电商平台有补贴吗？" against 鼓励…: no money is provided
     if form.kind in ("permission", "existence", "confirm"):
         # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
         takes_part = takes_part_in(question) and not form.excluding
         if form.kind == "permission" and "prohibition" in found and not takes_part:
             their_case = banned_case(sentence)  # "已获得补贴的，不得再提出…": the case it bans
-            if their_case and stated_in(their_case, question, words, words_of) \
-                    and not _NOT_DONE.search(question):
+            if their_case and stated_in(their_case, question, words, words_of) and not _NOT_DONE.search(question):
                 return done("no", "no")  # the asker says they are in that case
             ban = find("prohibition", sentence)
             if not their_case and ban is not None and overlap(sentence[ban.end():], specific(words)) >= 2:

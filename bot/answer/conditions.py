@@ -130,6 +130,20 @@ def banned_case(sentence: str) -> str:
     return next((m.group(1) for pattern in _CASE_BEFORE_BAN if (m := pattern.search(sentence))), "")
 
 
+_CASE_BEFORE_DUTY = re.compile(r"([^，,。；;]{2,30})的[，,]\s*(?:[^，,。；;]{0,6}?)(?:须|必须|应当|应)")
+
+
+def case_duty(clause_text: str, words: Sequence[str]) -> str | None:
+    """The sentence of the clause that binds in a case the question names (确需退保的，须将已获得的补贴资金如数
+    退回 for "客户想中途退保，补贴还得退吗？"): its case shares two characters' worth of the question's own
+    words. None when no duty of the clause is written for such a case."""
+    own = specific(words)
+    found = [(overlap(m.group(1), own), -i, piece) for i, piece in enumerate(pieces(clause_text))
+             if "duty" in forces(piece) and (m := _CASE_BEFORE_DUTY.search(piece))]
+    best = max(found, default=None)
+    return best[2] if best is not None and best[0] >= 2 else None
+
+
 def excluded_case(citation: Citation, lead_in: str) -> str:
     """The case a clause excludes ("" when it excludes none): an item of a list whose lead-in bans (有下列
     情形之一的，不予补偿：) is the case itself; otherwise what a banning sentence of it bans."""
