@@ -395,6 +395,8 @@ def test_what_the_asker_says_of_their_case_settles_the_condition(question: str, 
 # made-up notice sentences (in the style of real 品字标 and 首台（套） notices; not official text)
 _RANKED = "企业主导制定并正式发布“浙江制造”标准的，每项给予一次性补助20万元；作为主要参与单位（起草单位排名前三）的，每项给予5万元。"
 _WINDOW = "申请标准研制支持的，相关“浙江制造”标准须于2022年7月1日至2023年6月30日期间正式发布。"
+_CAPPED = "保费补贴比例为企业实际缴纳保费的80%，保险费率按不超过3%计算，超出部分由企业自行承担。"
+_ONCE = "同一首台（套）装备产品只能享受一次省级保费补贴，已获得补贴的，不得再提出保费补贴申请。"
 _REFUND = "企业获得保费补贴后，不得在保险期限内擅自退保；确需退保的，须将已获得的补贴资金如数退回。"
 
 
@@ -407,6 +409,15 @@ _REFUND = "企业获得保费补贴后，不得在保险期限内擅自退保；
     ("我们的标准是22年5月正式发布的，能申请标准研制支持吗？", _WINDOW, "no", "2022年7月1日至2023年6月30日"),
     ("我们的标准是2023年4月发布的，能申请标准研制支持吗？", _WINDOW, "not no", ""),
     ("我们公司2010年5月成立，能申请标准研制支持吗？", _WINDOW, "not no", ""),
+    # a figure above a cap: 不能 when the whole is asked for, else yes within the cap, quoted
+    ("Our policy was priced at a 4% premium rate. Will the subsidy cover 80% of the whole premium?", _CAPPED, "no",
+     "不超过3%"),
+    ("我们的保险费率是4%，能申请保费补贴吗？", _CAPPED, "conditional", "不超过3%"),
+    ("我们的保险费率是2.5%，能按80%补贴吗？", _CAPPED, "not no", ""),
+    ("我们的项目能拿到80万的补助吗？", "对认定的项目给予补助，每项最高不超过50万元。", "no", "不超过50万元"),
+    # a ban on what was already done (已获得补贴的) does not cover an asker who does not say they did it
+    ("我们的保险费率是4%，能申请保费补贴吗？", _ONCE, "not no", ""),
+    ("我们已经拿过一次保费补贴了，还能再申请吗？", _ONCE, "no", "已获得补贴的"),
     # must we …? answered by the duty written for the case the asker names (确需退保的，须…), not by the ban beside it
     ("拿到保费补贴后，客户想中途退保，补贴还得退吗？", _REFUND, "yes", "确需退保的"),
 ])

@@ -31,13 +31,16 @@ from bot.answer.conditions import (
     condition_of,
     denied_in,
     overlap,
+    past_case_unsaid,
     scope_of,
     specific,
     stated_in,
+    takes_part_in,
 )
 from bot.answer.form import FormKind, QuestionForm, asked_sentence
 from bot.answer.leads import lead_templates
-from bot.answer.premises import limit_passed, premise_confirmed, premise_contradicted, rank_passed, window_passed
+from bot.answer.premises import limit_passed, premise_confirmed, premise_contradicted
+from bot.answer.stated_limits import beyond_limit
 from knowledge.text.modality import Force, find, forces, pieces
 
 _VALUE = {
@@ -136,18 +139,18 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     waived = _waived(form, clause_text, words)
     if waived:  # "新技术类有没有销售额要求？" against 新技术类项目不作销售收入要求
         return Concluded("no", w["waived"].format(c=waived[1]), waived[0], ())
-    for passed, key in ((rank_passed, "rank_passed"), (window_passed, "window_passed")):
-        out = [p for p in pieces(clause_text) if passed(question, p)] if form.kind in _ASKS_IF else []
-        if out:  # 排第四 against 起草单位排名前三; 22年5月发布 against 2022年7月1日至…期间: whichever sentence sets it
-            return Concluded("no", w[key].format(c=out[0].rstrip("。；;")), out[0], ())
+    for piece in pieces(clause_text) if form.kind in _ASKS_IF else ():
+        if beyond := beyond_limit(question, piece, words):  # 排第四 against 排名前三; 4% against 不超过3%: whichever sentence
+            return Concluded(beyond[0], w[beyond[1]].format(c=piece.rstrip("。；;")), piece, ())
     sentence = decisive_sentence(form, quote, clause_text, words, question)
     found = forces(sentence)
     inherited = forces(lead_in) & {"prohibition", "duty", "provision"} if not found & _BINDING else frozenset()
     if "prohibition" in inherited and form.kind in ("permission", "existence", "confirm") \
             and overlap(sentence, specific(words)) >= 2:
         return Concluded("no", w["not_listed"], sentence, ())  # the asker's case is one the lead-in rules out
-    ruled_out = banned_case(sentence) if form.kind in ("permission", "existence", "confirm") and not form.excluding else ""
-    if ruled_out and overlap(ruled_out, specific(words)) >= 2 and not _NOT_DONE.search(question):  # 证书复评、换证…不属于首次认证，不予支持: asked about 换证
+    ruled_out = banned_case(sentence) if form.kind in _ASKS_IF and not form.excluding else ""
+    if ruled_out and overlap(ruled_out, specific(words)) >= 2 and not _NOT_DONE.search(question) \
+            and not past_case_unsaid(ruled_out, question):  # 证书复评、换证…不属于首次认证，不予支持: asked about 换证
         return Concluded("no", w["not_listed"], sentence, ())
     found |= inherited
 
@@ -234,7 +237,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         takes_part = takes_part_in(question) and not form.excluding
         if form.kind == "permission" and "prohibition" in found and not takes_part:
             their_case = banned_case(sentence)  # "已获得补贴的，不得再提出…": the case it bans
-            if their_case and stated_in(their_case, question, words, words_of) and not _NOT_DONE.search(question):
+            if their_case and stated_in(their_case, question, words, words_of) and not _NOT_DONE.search(question) \
+                    and not past_case_unsaid(their_case, question):
                 return done("no", "no")  # the asker says they are in that case
             ban = find("prohibition", sentence)
             if not their_case and ban is not None and overlap(sentence[ban.end():], specific(words)) >= 2:
@@ -291,11 +295,3 @@ _UNEQUAL = re.compile(r"(报价|价格|价钱|费用|技术|质量|参数)[^，�
 _NOT_DONE = re.compile(r"(没|未|不曾|从未|还没|尚未)[^，。？?]{0,3}(拿|获|享受|领|得到|申请|用)|\b(not|never) (yet )?(received|got|claimed)",
                        re.IGNORECASE)
 _PREFERRING = re.compile(r"优先|先选|先买|先用|prefer|priorit", re.IGNORECASE)  # asks about the preference itself
-_TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
-_NOT_BEFORE = re.compile(r"(不|不得|不能|不准|禁止|严禁|\bnot|n't|\bno)\s*$", re.IGNORECASE)
-
-
-def takes_part_in(question: str) -> bool:
-    """True when ``question`` asks about taking part (参加/投标/bid), not about keeping someone from it
-    ("…不得投标" is not)."""
-    return any(not _NOT_BEFORE.search(question[max(0, m.start() - 3): m.start()]) for m in _TAKE_PART.finditer(question))

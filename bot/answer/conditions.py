@@ -144,9 +144,30 @@ def case_duty(clause_text: str, words: Sequence[str]) -> str | None:
     return best[2] if best is not None and best[0] >= 2 else None
 
 
+_PAST_CASE = re.compile(r"^[^，,]{0,4}(?:已|曾|已经)")
+_DONE = re.compile(r"已|曾|拿过|拿到了|获得过|领过|享受过|得到过|批了|获批|\b(already|received|got|have had|were granted)\b",
+                   re.IGNORECASE)
+
+
+def past_case_unsaid(case: str, question: str) -> bool:
+    """True when a banned case is something already done (已获得补贴的) and the question does not say the
+    asker has done it: "保险费率是4%，能申请保费补贴吗？" is not in the case 已获得补贴."""
+    return bool(_PAST_CASE.search(case)) and not _DONE.search(question)
+
+
 def excluded_case(citation: Citation, lead_in: str) -> str:
     """The case a clause excludes ("" when it excludes none): an item of a list whose lead-in bans (有下列
     情形之一的，不予补偿：) is the case itself; otherwise what a banning sentence of it bans."""
     if "prohibition" in forces(lead_in):
         return citation.text
     return next((case for piece in pieces(citation.text) if (case := banned_case(piece))), "")
+
+
+_TAKE_PART = re.compile(r"参加|参与|投标|竞标|参投|participat|\bbid|take part|compete", re.IGNORECASE)
+_NOT_BEFORE = re.compile(r"(不|不得|不能|不准|禁止|严禁|\bnot|n't|\bno)\s*$", re.IGNORECASE)
+
+
+def takes_part_in(question: str) -> bool:
+    """True when ``question`` asks about taking part (参加/投标/bid), not about keeping someone from it
+    ("…不得投标" is not)."""
+    return any(not _NOT_BEFORE.search(question[max(0, m.start() - 3): m.start()]) for m in _TAKE_PART.finditer(question))

@@ -70,58 +70,6 @@ def limit_passed(question: str, sentence: str) -> bool:
     return bool(asked) and max(asked) > max(limits)
 
 
-_N = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
-#: 起草单位排名前三, 前五名: a rank the text admits up to (not 前三季度 or 前两年).
-_RANK_LIMIT = re.compile(rf"(?:排名|排序|排位|名次|位次)[^，。；;、)）]{{0,4}}?前\s*{_N}|前\s*{_N}\s*(?:名|位)(?!数)")
-#: 排第四, 排名第4, 第五名, "ranked fourth": the asker's own rank.
-_RANK_STATED = re.compile(rf"(?:排|排名|排在|排序|名次|位列)[^，。？?；;\d一二两三四五六七八九十]{{0,4}}第\s*{_N}|第\s*{_N}\s*(?:名|位)"
-                          r"|\branked (?:no\.?\s*)?(\d{1,2}|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
-                          r"|\b(\d{1,2})(?:st|nd|rd|th) (?:place|position|among)", re.IGNORECASE)
-_EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-                "ninth": 9, "tenth": 10}
-
-
-def _rank(figure: str) -> int:
-    return _EN_ORDINALS.get(figure.lower()) or cn_number(figure.replace("两", "二"))
-
-
-def rank_passed(question: str, sentence: str) -> bool:
-    """True when the sentence admits only the first N of a ranking (起草单位排名前三) and the question
-    states a lower place ("起草单位里我们排第四", "ranked fifth")."""
-    limits = [_rank(next(g for g in m.groups() if g)) for m in _RANK_LIMIT.finditer(sentence)]
-    stated = [_rank(next(g for g in m.groups() if g)) for m in _RANK_STATED.finditer(question)]
-    return bool(limits and stated) and min(stated) > max(limits) > 0
-
-
-_WINDOW = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?\s*(?:起)?\s*(?:至|到|—|－|-|~)\s*"
-                     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?([^。；;]{0,16})")
-_DATE_STATED = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月份?\s*(?:(\d{1,2})\s*[日号])?([^，。？?；;]{0,8})")
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i: i + 2] for i in range(len(text) - 1) if all("\u4e00" <= c <= "\u9fff" for c in text[i: i + 2])}
-
-
-def window_passed(question: str, sentence: str) -> bool:
-    """True when the sentence sets a period (2022年7月1日至2023年6月30日期间正式发布) and the question dates
-    the same act outside it ("22年5月发布的"): the words after the asker's date share a word with those
-    after the period, so a date of something else (公司2010年成立) is not compared."""
-    for w in _WINDOW.finditer(sentence):
-        start = (int(w.group(1)), int(w.group(2)), int(w.group(3) or 1))
-        end = (int(w.group(4)), int(w.group(5)), int(w.group(6) or 31))
-        for d in _DATE_STATED.finditer(question):
-            year = int(d.group(1)) + (2000 if len(d.group(1)) == 2 else 0)
-            if not _bigrams(d.group(4)) & _bigrams(w.group(7)):
-                continue
-            if d.group(3):
-                outside = not start <= (year, int(d.group(2)), int(d.group(3))) <= end
-            else:
-                outside = not start[:2] <= (year, int(d.group(2))) <= end[:2]
-            if outside:
-                return True
-    return False
-
-
 _HOW = re.compile(r"怎么|怎样|如何|什么|哪些|多少|how|what", re.IGNORECASE)
 _SANCTION = re.compile(r"处罚|罚款|惩罚|追责|问责|罚金|penalt|\bfined?\b|punish|sanction", re.IGNORECASE)
 
