@@ -418,6 +418,10 @@ _REFUND = "企业获得保费补贴后，不得在保险期限内擅自退保；
     # a ban on what was already done (已获得补贴的) does not cover an asker who does not say they did it
     ("我们的保险费率是4%，能申请保费补贴吗？", _ONCE, "not no", ""),
     ("我们已经拿过一次保费补贴了，还能再申请吗？", _ONCE, "no", "已获得补贴的"),
+    # a sentence for one sector (…的首台（套）装备) asked about by a maker of another (印染面料) → 不可以
+    ("我们做印染面料的，首台套保费补贴能申请吗？", "列入《目录》的首台（套）装备，在年度补偿资金不足时优先给予补贴。", "no",
+     "首台（套）装备"),
+    ("我们做数控机床的，首台套保费补贴能申请吗？", "列入《目录》的首台（套）装备，在年度补偿资金不足时优先给予补贴。", "not no", ""),
     # must we …? answered by the duty written for the case the asker names (确需退保的，须…), not by the ban beside it
     ("拿到保费补贴后，客户想中途退保，补贴还得退吗？", _REFUND, "yes", "确需退保的"),
 ])

@@ -215,6 +215,10 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
     # the figures a year's notice sets minimums for
     ("跟产品相关的有效发明专利只有1件，产品投放市场才1年，符合吗？", {"invention_patents": 1, "market_years": 1}),
     ("要求发明专利至少2项吗？", {"invention_patents": None}),
+    # the sector of the asker's own product in everyday words; a product they buy is not theirs
+    ("绍兴做印染面料的，产品进了精品名单", {"sector": "纺织服装", "in_catalog": True}),
+    ("我们准备采购一批工业机器人", {"sector": None}),
+    ("我们做电力设备的", {"sector": "电力"}),
 ])
 def test_facts_stated_in_questions(question: str, expected: dict[str, Any]) -> None:
     found = extract_facts(question, {"智能交通", "电力"})

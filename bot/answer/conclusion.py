@@ -30,6 +30,7 @@ from bot.answer.conditions import (
     case_duty,
     condition_of,
     denied_in,
+    other_sector,
     overlap,
     past_case_unsaid,
     scope_of,
@@ -232,7 +233,9 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
         return done("no", "unequal", c=condition.text)  # "报价比别家高，也能优先吗？": not on equal terms
     if form.kind in _ASKS_IF and ASKS_MONEY.search(asked_sentence(question)) and "provision" not in found:
         return done("not_specified", "not_specified")  # "电商平台有补贴吗？" against 鼓励…: no money is provided
-    if form.kind in ("permission", "existence", "confirm"):
+    if form.kind in _ASKS_IF and (elsewhere := other_sector(sentence, question)):
+        return done("no", "cond_denied", c=elsewhere)  # 做印染面料的, against …的首台（套）装备
+    if form.kind in _ASKS_IF:
         # 不得排斥 answers "may we take part?" with yes — only a question about taking part.
         takes_part = takes_part_in(question) and not form.excluding
         if form.kind == "permission" and "prohibition" in found and not takes_part:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.kb.models import Citation
 from knowledge.text.modality import find, forces, pieces
+from knowledge.text.names import sector_words, sectors_named
 
 WordsOf = Callable[[str], list[str]]
 
@@ -171,3 +172,17 @@ def takes_part_in(question: str) -> bool:
     """True when ``question`` asks about taking part (参加/投标/bid), not about keeping someone from it
     ("…不得投标" is not)."""
     return any(not _NOT_BEFORE.search(question[max(0, m.start() - 3): m.start()]) for m in _TAKE_PART.finditer(question))
+
+
+def other_sector(sentence: str, question: str) -> str:
+    """The comma part of ``sentence`` that limits it to a sector (…的首台（套）装备) which the asker's own
+    product, named in everyday words (做印染面料的), is not in; "" when the question names no sector of
+    its own, names that one, or the sentence names none."""
+    own = set(sectors_named(question))
+    if not own:
+        return ""
+    for part in re.split(r"(?<=[，,；;])", sentence):
+        named = {sector for word, sector in sector_words() if word in part}
+        if named and not named & own:
+            return part.strip("，,；;。 ")
+    return ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from importlib import resources
 
 CITIES = ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水")  # Zhejiang's 11 cities
 _REGIONS = ["中国", "浙江", *CITIES, "上城", "拱墅", "西湖", "滨江", "萧山", "余杭", "临平", "钱塘", "富阳", "临安", "桐庐", "淳安", "建德", "海曙", "江北", "北仑", "镇海", "鄞州", "奉化", "余姚", "慈溪", "象山", "宁海", "鹿城", "龙湾", "瓯海", "洞头", "瑞安", "乐清", "龙港", "永嘉", "平阳", "苍南", "文成", "泰顺", "南湖", "秀洲", "海宁", "平湖", "桐乡", "嘉善", "海盐", "吴兴", "南浔", "德清", "长兴", "安吉", "越城", "柯桥", "上虞", "诸暨", "嵊州", "新昌", "婺城", "金东", "兰溪", "东阳", "义乌", "永康", "武义", "浦江", "磐安", "柯城", "衢江", "江山", "常山", "开化", "龙游", "定海", "普陀", "岱山", "嵊泗", "椒江", "黄岩", "路桥", "临海", "温岭", "玉环", "三门", "天台", "仙居", "莲都", "龙泉", "青田", "缙云", "遂昌", "松阳", "云和", "庆元", "景宁"]
@@ -70,3 +72,27 @@ def product_core(name: str) -> str:
     """The product name without a leading model code: SK-190型高压变频器 → 高压变频器."""
     core = normalise(without_model_code(name))
     return core if len(core) >= 2 else normalise(name)
+
+
+@cache
+def sector_words() -> tuple[tuple[str, str], ...]:
+    """(word, sector) pairs from ``sector_words.txt``, longest word first: the everyday words an asker
+    uses for a product of a sector (印染面料 → 纺织服装)."""
+    text = (resources.files("knowledge") / "data" / "sector_words.txt").read_text(encoding="utf-8")
+    pairs = [(word, sector.strip()) for line in text.splitlines() if "=" in line and not line.startswith("#")
+             for sector, words in [line.split("=", 1)] for word in words.split()]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+_BOUGHT = re.compile(r"买|购|采购|选用|用的|招标")  # a product the asker buys is not their own sector
+
+
+def sectors_named(text: str) -> list[str]:
+    """The sectors of the asker's own products that ``text`` names in everyday words (做印染面料的 →
+    纺织服装), best match first; a product the asker buys (采购一批机器人) is not theirs."""
+    out: list[str] = []
+    for word, sector in sector_words():
+        at = text.find(word)
+        if at >= 0 and sector not in out and not _BOUGHT.search(text[max(0, at - 10): at]):
+            out.append(sector)
+    return out

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.answer.verdicts.stated_amounts import stated_amounts
 from knowledge.catalog.models import CORE_TECH_LEVELS
-from knowledge.text.names import CITIES
+from knowledge.text.names import CITIES, sectors_named
 from knowledge.text.numerals import cn_number
 
 _NEGATION = re.compile(r"没有|没|无|不是|不具有|不具备|未|尚未|还没|不属于|非|不(?!仅|但|过|少|断)"
@@ -34,7 +34,7 @@ _EN_LEVELS = {"international leading": "国际领先", "internationally leading"
               "international advanced": "国际先进", "internationally advanced": "国际先进",
               "domestic leading": "国内领先", "domestically leading": "国内领先",
               "domestic advanced": "国内先进", "domestically advanced": "国内先进"}
-_LISTED = re.compile(r"(已经?|早已|已被|被)(列入|进入|入选|纳入|进了)《?目录|(列入|进入|入选|纳入|进)了《?目录|(是|属于)《?目录》?(里的|中的)?产品|在《?目录》?(里|中|内)[，。,；;]"
+_LISTED = re.compile(r"(已经?|早已|已被|被)(列入|进入|入选|纳入|进了)(《?目录|(精品)?名[单录])|(列入|进入|入选|纳入|进)了(《?目录|(精品)?名[单录])|(是|属于)《?目录》?(里的|中的)?产品|在《?目录》?(里|中|内)[，。,；;]"
                      r"|is (already )?(listed )?in the catalog|listed in the catalog|catalog(ue)? product", re.IGNORECASE)
 _WITHDRAWN_STATE = re.compile(r"(已经?|被)[^，。,；;？?]{0,8}?(退出|移出|撤销|撤下|撤出|撤掉|除名|摘牌|剔除|踢出|拿掉|移除)"
                               r"|已退出《?目录|was withdrawn|has been withdrawn|(was|been) (removed|delisted|taken off)",
@@ -226,6 +226,9 @@ def extract_facts(question: str, known_sectors: Iterable[str] = (), today: dt.da
         if sector and sector in text:
             facts["sector"] = sector
             break
+    else:
+        if named := sectors_named(text):  # "我们做印染面料的": 纺织服装, by the words people use for it
+            facts["sector"] = named[0]
     for city in CITIES:
         if city in text:
             facts["region"] = f"{city}市"
