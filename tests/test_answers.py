@@ -32,6 +32,9 @@ def test_deemed_track_record_question_is_answered_with_the_clause(services: Serv
         ("进了名录找银行融资有支持吗？", "三(二)7"),
         ("首台套的保险有补贴吗", "三(二)7"),
         ("If a buyer allows three or more brands, must one be from the catalogue?", "三(二)6"),
+        # words the text never uses (资料, 受理): the programme's name, repeated in every clause, does not
+        # pick the clause; meaning does (the clause on the yearly recognition)
+        ("浙江制造精品一般几月份开始受理？", "三(二)1"),
     ],
 )
 def test_questions_find_their_clause(services: Services, question: str, clause: str) -> None:
@@ -132,3 +135,9 @@ def test_a_question_mostly_not_understood_never_gets_a_yes(services: Services) -
     # Typos hide what is asked (采够/目彔/拍斥): saying "可以" on a guess would be the worst answer.
     answer = services.assistant.ask("政府采够单位能不能把目彔产品拍斥在招标之外？")
     assert answer.conclusion not in ("yes", "conditional"), answer.answer[:200]
+
+
+def test_a_question_naming_the_programme_on_what_its_text_omits_is_not_refused(services: Services) -> None:
+    answer = services.assistant.ask("评浙江制造精品要交些什么资料？")
+    assert (answer.grounded, answer.conclusion) == (True, "not_specified")
+    assert answer.answer.startswith("文件未作具体规定")

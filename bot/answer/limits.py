@@ -39,6 +39,9 @@ def within_limits(concluded: Concluded, citations: list[Citation], scope: Any, e
         concluded = dataclasses.replace(concluded, kind="no", decisive=pieces_with(found.text, "我省"), support=(),
                                         lead=("No: the policy recognises products of “我省”, Zhejiang province."
                                               if english else "不可以。本文件认定的是“我省”（浙江省）的产品。"))
+    if scope.reason == "programme_only" and concluded.kind in ("yes", "conditional", "informational"):
+        # the programme is named, but nothing the text says is what is asked of it
+        return dataclasses.replace(concluded, kind="not_specified", lead=lead_templates(english)["not_specified"]), citations
     if concluded.kind not in ("yes", "conditional"):
         return concluded, citations
     topic_words = [w for w in words if not _PROGRAMME_WORD.fullmatch(w)]

@@ -39,6 +39,7 @@ _AMOUNT_OR_TIME = re.compile(r"^(?:[\d.,%]+|[\d.]*[万亿千百元]+|去年|今�
                              r"年底|年初|月底|月初|半年|上半年|下半年)$")
 
 #: Below this share of the question's weighted meaning, the KB does not cover the question.
+PROGRAMME_WEIGHT = 0.3  # of a word the KB never uses
 MIN_COVERAGE = 0.15
 
 
@@ -48,7 +49,7 @@ class ScopeVerdict:
 
     in_scope: bool
     coverage: float
-    reason: str  # "ok" | "injection" | "other_region" | "uncovered_topic" | "uncovered" | "empty"
+    reason: str  # "ok" | "programme_only" | "injection" | "other_region" | "uncovered_topic" | "uncovered" | "empty"
     unknown_words: tuple[str, ...] = ()
 
 
@@ -92,6 +93,9 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
         return ScopeVerdict(False, 0.0, "uncovered_topic", tuple(foreign))
     ceiling = kb.word_weight("\x00")  # weight of a word the KB never uses
     known = sum(kb.word_weight(w) for w in words if kb.knows_word(w))
+    # Naming the programme (浙江制造精品) says what the question is about, though every clause repeats the
+    # name and so weighs it little: "评浙江制造精品要交些什么资料？" is asked of this KB.
+    named = ceiling * PROGRAMME_WEIGHT if any(len(t) >= 3 and t in folded for t in kb.programme_tokens) else 0.0
     unknown = [w for w in words if not kb.knows_word(w)]
     # An unknown everyday word (厂, 便宜) says little about the topic; an unknown rare one (税率) a lot.
     unknown_weight = sum(ceiling * max(0.15, lexicon.general_rarity(w)) for w in unknown)
@@ -100,5 +104,8 @@ def assess_scope(kb: KnowledgeBase, question: str) -> ScopeVerdict:
     total = known + unknown_weight
     coverage = known / total if total else 0.0
     if coverage < MIN_COVERAGE:
+        with_name = (known + named) / (total + named)
+        if with_name >= MIN_COVERAGE:  # about the programme, on something its text does not take up
+            return ScopeVerdict(True, with_name, "programme_only", tuple(unknown))
         return ScopeVerdict(False, coverage, "uncovered", tuple(unknown))
     return ScopeVerdict(True, coverage, "ok", tuple(unknown))

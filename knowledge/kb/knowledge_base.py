@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,6 +102,13 @@ class KnowledgeBase:
     def _naming(self) -> dict[str, frozenset[str]]:
         return {d.doc_id: frozenset(self.lexicon.index_tokens(f"{d.title} {d.doc_number}"))
                 for d in self.documents.values()}
+
+    @cached_property
+    def programme_tokens(self) -> frozenset[str]:
+        """The tokens of the programme names quoted in the documents' titles (“浙江制造精品”): every
+        clause of such a document is about the programme, so they say little about which clause answers."""
+        names = [n for d in self.documents.values() for n in re.findall(r"[“\"]([^”\"]{2,20})[”\"]", d.title)]
+        return frozenset(t for n in names for t in self.lexicon.query_tokens(n))
 
     def naming_tokens(self, doc_id: str) -> frozenset[str]:
         """The tokens of a document's title and 文号: words that say which document, not what in it."""

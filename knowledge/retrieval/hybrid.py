@@ -42,6 +42,10 @@ def _ranks(scores: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
 
 
 SPECIAL_DAMPING = 0.75
+#: When the programme's name earns the best BM25 passage over half its score, the question's own words
+#: barely match (截止, 材料 occur nowhere): the lexical channels then count this much.
+LEXICAL_BLIND = 0.3
+LEXICAL_SHARE = 0.5
 
 
 class HybridRetriever:
@@ -72,6 +76,21 @@ class HybridRetriever:
                 out[clause.key] = sum(self.kb.word_weight(w) for w in shared)
         return out
 
+    def _weights_for(self, tokens: list[str], full: np.ndarray) -> dict[str, float]:
+        """The channel weights for one question: the lexical channels count less when the best BM25
+        passage owes most of its score to the programme's name, which every clause repeats — the
+        question's own words (截止, 材料) then match little, and meaning (dense) should decide."""
+        weights = dict(self.weights)
+        if not full.size or full.max() <= 0:
+            return weights
+        content = [t for t in tokens if t not in self.kb.programme_tokens]
+        top = int(np.argmax(full))
+        own = float(self.kb.sparse.scores(content)[top]) if content else 0.0
+        if own < LEXICAL_SHARE * float(full[top]):
+            weights["sparse"] *= LEXICAL_BLIND
+            weights["bigram"] *= LEXICAL_BLIND
+        return weights
+
     def retrieve(self, question: str, k: int = 5, *, doc_ids: set[str] | None = None) -> RetrievalResult:
         """The ``k`` clauses that best match ``question``, best first (optionally within ``doc_ids``)."""
         kb = self.kb
@@ -83,7 +102,8 @@ class HybridRetriever:
         index_of = kb.passage_positions
         dense_hits = [(index_of[pid], sim) for pid, sim in kb.dense.search(qvec, self.candidates)
                       if pid in index_of]
-        sparse_hits = self._top(kb.sparse.scores(tokens))
+        sparse_scores = kb.sparse.scores(tokens)
+        sparse_hits = self._top(sparse_scores)
         grams = kb.lexicon.char_bigrams(kb.lexicon.query_text(lexical))
         bigram_hits = self._top(kb.bigrams.scores(grams))
 
@@ -93,12 +113,13 @@ class HybridRetriever:
             "bigram": _best_per_clause(kb, bigram_hits),
             "heading": self._heading_scores(set(kb.lexicon.words(query_text))),
         }
+        weights = self._weights_for(tokens, sparse_scores)
         fused: dict[tuple[str, str], float] = {}
         for name, best in channels.items():
             if doc_ids is not None:
                 best = {key: s for key, s in best.items() if key[0] in doc_ids}
             for key, rank in _ranks(best).items():
-                fused[key] = fused.get(key, 0.0) + self.weights[name] / (self.rrf_k + rank)
+                fused[key] = fused.get(key, 0.0) + weights[name] / (self.rrf_k + rank)
         if len(kb.documents) > 1:
             # Titles, preambles and attachment lists share every notice's programme and year words; in a
             # KB of several documents they only lead when the question asks for that part (heading).
@@ -121,7 +142,7 @@ class HybridRetriever:
             def local(doc_id: str) -> dict[tuple[str, str], float]:
                 return local_fusion(kb, self.by_document[doc_id], tokens=tokens, bigrams=grams, query_vector=qvec,
                                     heading={k: s for k, s in heading.items() if k[0] == doc_id},
-                                    weights=self.weights, rrf_k=self.rrf_k, candidates=self.candidates,
+                                    weights=weights, rrf_k=self.rrf_k, candidates=self.candidates,
                                     special_damping=1.0 if doc_id in self.prior.base else SPECIAL_DAMPING)
 
             if doc_ids is not None:  # asked within documents: every clause of theirs is a candidate
