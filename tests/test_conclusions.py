@@ -434,3 +434,12 @@ def test_what_the_asker_states_against_a_rank_a_period_or_a_case(question: str, 
         assert done.kind != "no", done.lead
     else:
         assert (done.kind, decisive in done.decisive) == (kind, True), done.lead
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # a duty only where citing one supplier's standard is necessary; the asker says it is not
+    ("我们的招标需求用通用国家标准就能描述清楚，是不是也得引用目录厂家的标准？", "no"),
+    ("国有投资项目招标时，是不是得引用目录厂家的技术标准？", "conditional"),
+])
+def test_a_necessity_the_asker_says_is_not_theirs(question: str, kind: str) -> None:
+    assert _conclude(question, "三(二)6")[0] == kind

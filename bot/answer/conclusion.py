@@ -30,6 +30,7 @@ from bot.answer.conditions import (
     case_duty,
     condition_of,
     denied_in,
+    necessity_denied,
     other_sector,
     overlap,
     past_case_unsaid,
@@ -97,8 +98,7 @@ def decisive_sentence(form: QuestionForm, quote: str, clause_text: str, words: S
         wanted = ("provision",)  # "展位费能资助吗？": the sentence that gives money for it, not one that encourages
     if form.excluding and not any("prohibition" in forces(p) for p in pieces(clause_text)):
         wanted = ("duty",)  # 招标人须允许其参加 … also answers "may they keep it out?"
-    if form.negated and form.kind in ("permission", "obligation") \
-            and any(forces(p) & {"prohibition", "duty"} for p in pieces(clause_text)):
+    if form.negated and form.kind in ("permission", "obligation") and any(forces(p) & {"prohibition", "duty"} for p in pieces(clause_text)):
         wanted = ("prohibition", "duty")  # "可以不考虑…吗？" turns on what binds
     in_quote = pieces(quote)
     if not wanted:
@@ -146,8 +146,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
     sentence = decisive_sentence(form, quote, clause_text, words, question)
     found = forces(sentence)
     inherited = forces(lead_in) & {"prohibition", "duty", "provision"} if not found & _BINDING else frozenset()
-    if "prohibition" in inherited and form.kind in ("permission", "existence", "confirm") \
-            and overlap(sentence, specific(words)) >= 2:
+    if "prohibition" in inherited and form.kind in _ASKS_IF and overlap(sentence, specific(words)) >= 2:
         return Concluded("no", w["not_listed"], sentence, ())  # the asker's case is one the lead-in rules out
     ruled_out = banned_case(sentence) if form.kind in _ASKS_IF and not form.excluding else ""
     if ruled_out and overlap(ruled_out, specific(words)) >= 2 and not _NOT_DONE.search(question) \
@@ -192,6 +191,8 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             return done("no", "exception", c=condition.text)
         case = CASE.search(sentence)  # 如允许…的 / 如果…时: a duty only in that case
         if "duty" in found and case is not None and not stated_in(case.group(0), question, words, words_of):
+            if necessity_denied(case.group(0), question):  # "通用国家标准就能描述清楚" against 必须引用…才能…说明…时
+                return done("no", "case_denied", c=case.group(0))
             if overlap(case.group(0), words) >= 2:  # asked about that case: required in it
                 return done("conditional", "must_cond", c=case.group(0))
             return done("no", "not_must")  # asked in general: not required (only in a case)
@@ -228,8 +229,7 @@ def conclude(form: QuestionForm, question: str, quote: str, clause_text: str, wo
             return done("no", "not_stated")  # "是不是自动就进目录了？" is confirmed only by a text that says so
     if form.kind == "open" and form.universal and "退出" in clause_text:
         return done("no", "not_so")
-    if condition is not None and condition.kind == "circumstance" and _UNEQUAL.search(question) \
-            and form.kind in ("permission", "existence", "confirm", "obligation"):
+    if condition is not None and condition.kind == "circumstance" and _UNEQUAL.search(question) and form.kind in (*_ASKS_IF, "obligation"):
         return done("no", "unequal", c=condition.text)  # "报价比别家高，也能优先吗？": not on equal terms
     if form.kind in _ASKS_IF and ASKS_MONEY.search(asked_sentence(question)) and "provision" not in found:
         return done("not_specified", "not_specified")  # "电商平台有补贴吗？" against 鼓励…: no money is provided

@@ -186,3 +186,20 @@ def other_sector(sentence: str, question: str) -> str:
         if named and not named & own:
             return part.strip("，,；;。 ")
     return ""
+
+
+_NEEDED_FOR = re.compile(r"才能([^，,。；;]{2,24})")
+_DONE_WITHOUT = re.compile(r"(?:就能|就可以|也能|也可以|已经能|足以)([^，,。？?；;]{2,12})")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i: i + 2] for i in range(len(text) - 1) if all("\u4e00" <= c <= "\u9fff" for c in text[i: i + 2])}
+
+
+def necessity_denied(case: str, question: str) -> bool:
+    """True when a duty's case is a necessity (必须引用…才能准确或清楚地说明…时) and the asker says it is
+    met without it ("用通用国家标准就能描述清楚"): what 才能 is needed for, the question says is done
+    (就能/也能 followed by a word of it)."""
+    need = _NEEDED_FOR.search(case)
+    return need is not None and any(_bigrams(m.group(1)) & _bigrams(need.group(1))
+                                    for m in _DONE_WITHOUT.finditer(question))
