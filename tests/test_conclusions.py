@@ -119,6 +119,8 @@ def test_modality_is_read_from_the_wording(sentence: str, expected: set[str]) ->
     ("Is the deemed track record valid for three years?", "confirm", None),  # states the value it asks about
     ("有效期是不是3年？", "confirm", None),
     ("Who compiles the catalogue?", "actor", None),
+    ("这个实施意见是哪几个单位联合发的？", "actor", None),  # 哪几个 names bodies, not a number
+    ("推荐三个品牌时还要放一个目录产品吗？", "obligation", None),  # 还要…吗 asks whether it is required
 ])
 def test_the_form_is_read_from_the_whole_question(question: str, kind: str, project: str | None) -> None:
     form = read_form(question)
@@ -443,3 +445,16 @@ def test_what_the_asker_states_against_a_rank_a_period_or_a_case(question: str, 
 ])
 def test_a_necessity_the_asker_says_is_not_theirs(question: str, kind: str) -> None:
     assert _conclude(question, "三(二)6")[0] == kind
+
+
+@pytest.mark.parametrize(("question", "universal"), [
+    ("精品目录是一次全部公布，还是分几批公布？", False),  # asks which of two, claims neither
+    ("目录是一次全部公布的吗？", True),
+])
+def test_a_choice_between_two_claims_neither(question: str, universal: bool) -> None:
+    assert read_form(question).universal is universal
+
+
+def test_a_claim_of_certainty_is_not_confirmed_by_a_preference() -> None:
+    kind, lead, _ = _conclude("进了精品目录，是不是政府采购就肯定会买我家的？", "三(二)2")
+    assert (kind, lead.startswith("不是")) == ("no", True)

@@ -212,6 +212,7 @@ def test_a_broken_rules_file_is_rejected_naming_the_rule(services: Services, tmp
     ("我们是国有投资为主的项目，允许推荐3个品牌，目录里正好有这类产品", {"buyer_type": "国有投资为主的项目建设单位",
                                                 "brands_recommended": 3, "catalog_has_category": True}),
     ("要是目录里根本没有我们要采购的那类东西", {"catalog_has_category": False}),
+    ("要买的这类设备目录里压根没有，推荐三个品牌时还要放一个目录产品吗？", {"catalog_has_category": False}),
     # the figures a year's notice sets minimums for
     ("跟产品相关的有效发明专利只有1件，产品投放市场才1年，符合吗？", {"invention_patents": 1, "market_years": 1}),
     ("要求发明专利至少2项吗？", {"invention_patents": None}),

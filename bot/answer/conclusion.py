@@ -289,7 +289,7 @@ def _limiting_parts(sentence: str) -> str:
 
 
 #: A claim that something follows by itself or in full, which only a text saying so confirms.
-_CLAIMS_AUTOMATIC = re.compile(r"自动|无条件|一律|全额|全免|免费|直接就|\bautomatic|unconditional|in full\b|for free\b", re.IGNORECASE)
+_CLAIMS_AUTOMATIC = re.compile(r"自动|无条件|一律|全额|全免|免费|直接就|肯定会|一定会|必定|必然|保证|\bautomatic|unconditional|in full\b|for free\b", re.IGNORECASE)
 _STATES_AUTOMATIC = re.compile(r"自动|无条件|一律|全额|全部|免[费收除]|均[可应予]|直接")
 
 #: The asker describing terms that are not equal (a higher price, other specifications).

@@ -18,7 +18,7 @@ ProjectSide = Literal["private", "public"]
 
 _I = re.IGNORECASE
 _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
-    ("actor", re.compile(r"谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|由哪|牵头|找哪|向哪|"
+    ("actor", re.compile(r"谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|由哪|牵头|找哪|向哪|[哪那][几两三]个?(单位|部门|机关|机构)|"
                          r"\bwho\b|which (department|agency|authority|body|office)", _I)),
     ("time", re.compile(r"什么时候|何时|哪一?年|截止|期限|多久|多长时间|有效期|几年|几月|几天|多少天|几个工作日|从哪一?天|哪天|起算|"
                         r"^\s*when\b|\bwhen (is|are|do|does|did|can|will|should|must)\b|how long|deadline|valid for\b|"
@@ -37,7 +37,7 @@ _FORMS: tuple[tuple[FormKind, re.Pattern[str]], ...] = (
                         r"列(一下|出来)|什么方向|思路|是什么$|what (benefits|support|kinds?|types?|direction)|which (benefits|kinds?)",
                         _I)),
     ("obligation", re.compile(r"必须|必需|有必要|被要求|一定要|一定得|要不要|也得|也要|需不需要|是否需要|是否必须|只能|非得|非要|强制|"
-                              r"有义务|硬性|必[选买用采装]|\boblige[sd]?\b|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}(?<![什怎那这多])[吗么]|受(到)?约束|约束.{0,6}(?<![什怎那这多])[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}(?<![什怎那这多])[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}(?<![什怎那这多])[吗么]|(是不是|是否|都|还|就)得(?![到了出分奖益])|需要.{0,12}(?<![什怎那这多])[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
+                              r"有义务|硬性|必[选买用采装]|\boblige[sd]?\b|\b(do|does|did) (we|i|they|you|one|buyers?|\w+ buyers) need to\b|(?<!有)(?<!什么)(?<!哪些)要求.{0,16}(?<![什怎那这多])[吗么]|受(到)?约束|约束.{0,6}(?<![什怎那这多])[吗么]|管得(到|着)|适用于?(我们|我|本单位|我单位).{0,4}(?<![什怎那这多])[吗么]|(?<![不获取赢记懂值觉使显晓难免能])得(?!到).{0,8}(?<![什怎那这多])[吗么]|(是不是|是否|都|还|就)得(?![到了出分奖益])|(还|仍)(要|需要?)(?![求多])[^，。？?]{0,16}(?<![什怎那这多])[吗么]|需要.{0,12}(?<![什怎那这多])[吗么]|\bmust\b|have to|has to|required|obliged|obligat|"
                               r"mandatory|only (buy|purchase|choose|use)", _I)),
     ("permission", re.compile(r"能不能|可不可以|能否|可否|可以.{0,24}(?<![什怎那这多])[吗么]|能.{0,24}(?<![什怎那这多])[吗么]|允许|准不准|行不行|会不会被|"
                               r"\bcan\b|\bcould\b|\bmay\b|allowed|permitted", _I)),
@@ -52,6 +52,7 @@ _EXCLUDING = re.compile(r"拒绝|排斥|排除|不让|不接受|拒之门外|限
                         r"[排挡拒关踢剔挤]出?[^，。？?]{0,6}(在外|之外|外面|门外)|"
                         r"\bexclu|\brefuse|\breject|\bbar\b|\bdeny|\b(keep|kept|keeping|leave|leaving|left) .{0,30}\bout\b|shut .{0,20}out|rule .{0,20}out|"
                         r"disqualif", _I)
+_CHOICE = re.compile(r"还是|\bor\b.*\?$")  # "一次全部公布，还是分几批？" asks which, claiming neither
 _UNIVERSAL = re.compile(r"所有|只管|只限|只针对|仅限|都(能|可以|会|自动|算|有)|自动|只要|一律|永久|永远|一劳永逸|终身|全部|无条件|全额|全免|免费|"
                         r"一直|任何|不管|无论|直接|马上|就能|只有|一家说了算|单独|独家|只由|\bonly\b|solely|alone|"
                         r"\balways\b|automatic|\ball\b|forever|permanent|every\b|\bfull\b", _I)
@@ -147,4 +148,4 @@ def read_form(text: str) -> QuestionForm:
     asking = [c for c in re.split(r"[，,：:]", asked[-1]) if c.strip()][-1:] or [asked[-1]]
     excluding = bool(_EXCLUDING.search(text)) and not (_TAKES_PART.search(asking[0]) and not _EXCLUDING.search(asking[0]))
     return QuestionForm(kind, excluding, bool(_STATES_BAN.search(text)),
-                        bool(_UNIVERSAL.search(text)), project, negated=bool(_NEGATED.search(asked[-1])), lasting=bool(_LASTING.search(asked[-1])))
+                        bool(_UNIVERSAL.search(text)) and not _CHOICE.search(asked[-1]), project, negated=bool(_NEGATED.search(asked[-1])), lasting=bool(_LASTING.search(asked[-1])))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 QUESTION_SETS = resources.files("bot.evaluation") / "data"  # shipped in the package: works when installed
 QUESTION_SET_NAMES = ("eval", "holdout", "answers", "answers_dev2", "answers_dev3", "answers_dev4", "answers_dev5", "answers_oos_dev", "answers_holdout", "answers_holdout2",
-                      "multidoc", "multidoc_dev2", "multidoc_holdout")
+                      "multidoc", "multidoc_dev2", "multidoc_dev3", "multidoc_holdout")
 DEFAULT_QUESTIONS = Path(str(QUESTION_SETS / "eval_questions.jsonl"))
 
 # The writers' label for an answer that states what the text says (no yes/no) is "info".

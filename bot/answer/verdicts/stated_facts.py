@@ -67,7 +67,8 @@ _INCLUDED = re.compile(r"(其中|里面|当中)(有|包括|包含|含)(一个|�
 _NOT_INCLUDED = re.compile(r"(没有|不含|不包括|未包含)(一个|一家)?《?目录》?(中的|里的)?产品")
 #: Whether the catalog holds the kind of product bought, as the asker says it (目录里正好有这类产品).
 _HAS_CATEGORY = re.compile(r"《?目录》?(里|中|内)[^，。？?；]{0,4}(?<!没)有(这类|这种|该类|同类|这一类|此类|我们要(采购|买)的)")
-_LACKS_CATEGORY = re.compile(r"《?目录》?(里|中|内)[^，。？?；]{0,6}(没有|没|无)(这类|这种|该类|同类|这一类|此类|我们要(采购|买)的|要采购的)")
+_LACKS_CATEGORY = re.compile(r"《?目录》?(里|中|内)[^，。？?；]{0,6}(没有|没|无)(这类|这种|该类|同类|这一类|此类|我们要(采购|买)的|要采购的)"
+                             r"|(这类|这种|该类|同类|此类|要买的|要采购的)[^，。？?；]{0,8}《?目录》?(里|中|内)?[^，。？?；]{0,4}(没有|没|无)")
 _FIRST_SET = re.compile(r"首台（套）|首台套|first[- ]set", re.IGNORECASE)
 _PROVINCIAL = re.compile(r"(省级政府|省政府|省经信|省里|省级)[^，。,；;]{0,8}(主办|组织|举办|办的)|provincial government", re.IGNORECASE)
 _OTHER_ORGANIZER = re.compile(r"(市级|市里|市政府|县级|区里|行业协会|商会|协会|企业自己|民营)[^，。,；;]{0,8}(主办|组织|举办|办的)")
