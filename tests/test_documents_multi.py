@@ -209,6 +209,41 @@ def test_the_conditions_that_must_all_hold_are_checked_together(services: Servic
     assert conditions_with(kb, dataclasses.replace(first, clause_id="二(一)")) [1:] == []  # not a must-all list
 
 
+BASIC = """关于组织开展2026年度“优质产品”申报工作的通知（虚构，测试用）
+浙经信技术〔2026〕999号
+各市经信局：
+现将有关事项通知如下：
+一、申报条件
+（一）基本条件
+1. 企业2025年度研发费用占主营业务收入比重不低于3%。
+2. 企业2025年度主营业务收入不低于3000万元；山区26县企业不低于1000万元。
+（二）分类条件
+1. 先进制造类：企业拥有有效发明专利不少于1项。
+2. 特色类：企业拥有有效发明专利不少于2项。
+浙江省经济和信息化厅
+2026年3月1日
+"""
+
+
+def test_every_item_under_a_basic_conditions_heading_is_checked(tmp_path: Path) -> None:
+    # 基本条件: every applicant meets each item; 分类条件: one category's, so its siblings are not checked.
+    services = build_services(BotSettings(data_dir=tmp_path / "data", embedder="hash"))
+    services.staff.publish([parse_text(BASIC, source="basic.txt", doc_id="basic-2026")], actor="test")
+    kb = services.assistant.kb()
+
+    def cite(clause_id: str) -> Citation:
+        clause = kb.clause("basic-2026", clause_id)
+        return Citation(doc_id=clause.doc_id, doc_title="", doc_number="", clause_id=clause.clause_id,
+                        label=clause.label, quote=clause.text, text=clause.text)
+
+    listed = conditions_with(kb, cite("一(一)1"))
+    assert [c.clause_id for c in listed] == ["一(一)1", "一(一)2"]
+    settled = stated_against_minimums(listed, {"main_business_revenue": 2600.0, "rd_share": 3.5,
+                                                "region": "宁波市"}, False)
+    assert settled is not None and settled[0] == "no" and "不低于3000万元" in settled[1]
+    assert [c.clause_id for c in conditions_with(kb, cite("一(二)1"))] == ["一(二)1"]
+
+
 def test_a_year_the_askers_own_figure_is_of_names_no_document(services: Services) -> None:
     # "24年主营业务收入…" is the asker's revenue of 2024, not the 2024 insurance notice.
     prior = services.assistant.versions.current().retriever.prior.bonus("我们24年主营业务收入1500万，今年能申报精品吗？")

@@ -68,13 +68,17 @@ def lead_in_of(kb: KnowledgeBase, citation: Citation) -> str:
 
 
 _ALL_MUST_HOLD = re.compile(r"同时(?:满足|具备|符合)|(?:须|应|需)(?:满足|具备|符合)(?:以下|下列)")
+#: A heading over conditions every applicant must meet (二（一）基本条件), unlike 分类条件 (one per category).
+_BASIC_CONDITIONS = re.compile(r"(?:基本|通用|共同|一般)(?:条件|要求)")
 
 
 def conditions_with(kb: KnowledgeBase, citation: Citation) -> list[Citation]:
     """``citation`` and, when it is one of a list of conditions that must all hold ("申请保费补贴的装备须同时
-    满足以下条件："), the other items of that list, in reading order after it."""
-    if not _ALL_MUST_HOLD.search(lead_in_of(kb, citation)):
-        return [citation]
+    满足以下条件：", or the items under a 基本条件 heading), the other items of that list, in reading order after it."""
     clause = kb.clause(citation.doc_id, citation.clause_id)
+    parent = kb.clause(citation.doc_id, clause.parent_id).text if clause.parent_id is not None \
+        and kb.has_clause(citation.doc_id, clause.parent_id) else ""
+    if not _ALL_MUST_HOLD.search(lead_in_of(kb, citation)) and not _BASIC_CONDITIONS.fullmatch(parent.strip(" 。：:")):
+        return [citation]
     return [citation, *[whole_clause(kb, c) for c in kb.clauses_of(citation.doc_id)
                         if c.parent_id == clause.parent_id and c.clause_id != clause.clause_id]]
